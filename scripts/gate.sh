@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The series gate, one result per patch:
+#   gate/checkpatch/<patch>  checkpatch.pl --strict
+#   gate/build/<patch>       the tree at that patch compiles every kernel
+#                            C file the patch touches with W=1 and sparse
+#                            (C=2) without a warning: bisectable, and
+#                            nothing new for W=1 or sparse.
+# Findings listed in gate/allow.txt (each with its reason) are accepted.
+# Needs the test kernel built (build-kernel.sh test).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+RESULTS=${RESULTS:-/dev/null}
+allow=$SWRSS_TOP/gate/allow.txt
+obj=$BUILD/obj-test
+
+# Drop findings that gate/allow.txt explains: one extended regex a line.
+unexplained() {
+	grep -vE -f <(grep -v '^\s*\(#\|$\)' "$allow" | sed 's/^[^|]*| *//') || true
+}
+
+checkpatch() {
+	local p out
+	while read -r p; do
+		case $p in *0000-cover-letter.patch) continue ;; esac
+		out=$(cd "$TREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --terse \
+			--show-types --no-summary "$p" 2>&1 | unexplained)
+		if [ -z "$out" ]; then
+			result PASS "gate/checkpatch/$(basename "$p")"
+		else
+			printf '%s\n' "$out" >&2
+			result FAIL "gate/checkpatch/$(basename "$p")"
+		fi
+	done < <(series_patches)
+}
+
+# Kernel C files (not tools/, samples/, scripts/) a commit touches that the
+# test config builds.
+touched_objs() {
+	git -C "$TREE" diff-tree --no-commit-id --name-only -r "$1" |
+		grep -E '^(arch|block|crypto|drivers|fs|init|io_uring|ipc|kernel|lib|mm|net|security|sound|virt)/.*\.c$' |
+		while read -r f; do
+			[ -f "$obj/${f%.c}.o" ] && echo "${f%.c}.o"
+		done
+}
+
+build_each() {
+	local head c subj objs out
+	head=$(git -C "$TREE" rev-parse --abbrev-ref HEAD)
+	for c in $(git -C "$TREE" rev-list --reverse "$BASE_TAG"..HEAD); do
+		subj=$(git -C "$TREE" log -1 --format=%s "$c")
+		git -C "$TREE" checkout -q "$c"
+		objs=$(touched_objs "$c")
+		if [ -z "$objs" ]; then
+			result PASS "gate/build/$subj" "no kernel C file in the test config"
+			continue
+		fi
+		# shellcheck disable=SC2086
+		out=$(make -s -C "$TREE" O="$obj" ARCH=x86_64 W=1 C=2 \
+			-j"$(nproc)" $objs 2>&1)
+		if [ $? != 0 ]; then
+			printf '%s\n' "$out" | tail -n 30 >&2
+			result FAIL "gate/build/$subj" "does not build"
+			continue
+		fi
+		out=$(printf '%s\n' "$out" | grep -E 'warning:|error:' | unexplained)
+		if [ -z "$out" ]; then
+			result PASS "gate/build/$subj"
+		else
+			printf '%s\n' "$out" >&2
+			result FAIL "gate/build/$subj" "W=1/sparse findings"
+		fi
+	done
+	git -C "$TREE" checkout -q "$head"
+}
+
+[ -d "$obj" ] || die "gate: build the test kernel first"
+[ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
+	die "gate: $TREE has uncommitted changes"
+checkpatch
+build_each

@@ -1,0 +1,28 @@
+#!/bin/sh
+# PID 1 of a swrss guest: mount what a test needs on top of the read-only
+# host root, run the command vm.sh saved, record its exit status, power off.
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mount -t tmpfs tmp /tmp
+mount -t tmpfs run /run
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t bpf bpf /sys/fs/bpf
+mount -t tmpfs mnt /mnt
+mkdir -p /mnt/results /run/netns
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results /mnt/results
+ip link set lo up
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp SWRSS_RESULTS=/mnt/results
+for arg in $(cat /proc/cmdline); do
+	case $arg in swrss.flavour=*) export SWRSS_FLAVOUR=${arg#*=} ;; esac
+done
+cd /tmp
+echo "[swrss-guest] $(uname -r) up, $(nproc) CPUs"
+sh -c "$(cat /mnt/results/cmd)"
+echo $? > /mnt/results/exit.tmp
+sync
+mv /mnt/results/exit.tmp /mnt/results/exit
+echo "[swrss-guest] done, exit $(cat /mnt/results/exit)"
+exec busybox poweroff -f

@@ -1,0 +1,47 @@
+# shellcheck shell=bash
+# Shared helpers for swrss scripts: sourced, never run.
+
+SWRSS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$SWRSS_TOP/build}
+TREE=${TREE:-$BUILD/linux}
+OUT=${OUT:-$BUILD/out}
+
+info() { printf '[swrss] %s\n' "$*" >&2; }
+die() { printf '[swrss] error: %s\n' "$*" >&2; exit 1; }
+
+BASE_TAG=swrss-base
+BRANCH=swrss
+BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+
+# Fixed identity and dates for commits that must hash the same on every
+# machine (the base commit, re-applied patches).
+git_fixed() {
+	GIT_AUTHOR_NAME=swrss GIT_AUTHOR_EMAIL=swrss@localhost \
+	GIT_COMMITTER_NAME=swrss GIT_COMMITTER_EMAIL=swrss@localhost \
+	GIT_AUTHOR_DATE='2000-01-01T00:00:00Z' \
+	GIT_COMMITTER_DATE='2000-01-01T00:00:00Z' git -C "$TREE" "$@"
+}
+
+# The patches of the series, in order, from patches/series.
+series_patches() {
+	grep -v '^[[:space:]]*\(#\|$\)' "$SWRSS_TOP/patches/series" |
+		sed "s|^|$SWRSS_TOP/patches/|"
+}
+
+# Wall-clock stamp for log lines and summaries.
+now() { date +%s; }
+
+# The kernel image of a flavour (see build-kernel.sh).
+kernel_image() {
+	case $1 in
+	arm64) echo "$BUILD/obj-arm64/arch/arm64/boot/Image" ;;
+	*) echo "$BUILD/obj-$1/arch/x86/boot/bzImage" ;;
+	esac
+}
+
+# One result line per test, collected in $RESULTS (see check.sh).
+result() {
+	local verdict=$1 name=$2
+	shift 2
+	printf '%-4s  %s%s\n' "$verdict" "$name" "${*:+  ($*)}" | tee -a "$RESULTS"
+}

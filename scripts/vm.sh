@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Boot a swrss kernel in QEMU and run one command in it.
+#
+#   vm.sh [-k flavour] [-c cpus] [-m mem] [-t timeout] [-o resultdir]
+#         [-n nics] -- command [args...]
+#
+# The guest sees the host root read-only over virtio-9p (so ip, bpftool,
+# xdp-tools, tcpdump, iperf3 and the test binaries just work), writable
+# tmpfs on /tmp and /run, and the result directory read-write at
+# /mnt/results.  The command's exit status becomes vm.sh's; the serial
+# console (kernel log and the command's output) is saved in
+# <resultdir>/console.log and streamed to stderr unless -q.
+# -n N adds N e1000e NICs on one QEMU hub.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+flavour=test cpus=2 mem=1024 timeout=900 results=$OUT/vm nics=0 quiet=0
+while getopts k:c:m:t:o:n:q opt; do
+	case $opt in
+	k) flavour=$OPTARG ;;
+	c) cpus=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	o) results=$OPTARG ;;
+	n) nics=$OPTARG ;;
+	q) quiet=1 ;;
+	*) die "usage: vm.sh [-k flavour] [-c cpus] [-m MiB] [-t s] [-o dir] [-n nics] [-q] -- cmd..." ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || die "vm.sh: no command to run"
+
+kernel=$(kernel_image "$flavour")
+[ -f "$kernel" ] || die "no $flavour kernel at $kernel: run make kernel"
+mkdir -p "$results"
+results=$(cd "$results" && pwd)
+rm -f "$results/exit" "$results/console.log"
+{ printf "cd %q && " "$PWD"; printf "%q " "$@"; } > "$results/cmd"
+
+# KVM hangs on some hosts: use it only when a probe boot finishes.
+accel() {
+	local probe=$BUILD/.kvm-probe
+	if [ "${SWRSS_KVM:-auto}" = 0 ] || [ ! -w /dev/kvm ]; then
+		echo tcg
+		return
+	fi
+	if [ ! -f "$probe" ]; then
+		if timeout -k 2 20 qemu-system-x86_64 -accel kvm -M pc -m 256 \
+			-display none -no-reboot -kernel "$kernel" \
+			-append "console=ttyS0 panic=-1 init=/bin/false" \
+			-serial none >/dev/null 2>&1; then
+			echo kvm > "$probe"
+		else
+			echo tcg > "$probe"
+		fi
+	fi
+	cat "$probe"
+}
+
+qemu_args() {
+	local i
+	echo -M pc -accel "$(accel)" -cpu max -smp "$cpus" -m "$mem"
+	echo -display none -no-reboot -monitor none
+	echo -serial "file:$results/console.log"
+	echo -kernel "$kernel"
+	echo -fsdev local,id=root,path=/,security_model=none,readonly=on
+	echo -device virtio-9p-pci,fsdev=root,mount_tag=/dev/root
+	echo -fsdev local,id=res,path="$results",security_model=none
+	echo -device virtio-9p-pci,fsdev=res,mount_tag=results
+	echo -nic none
+	for ((i = 0; i < nics; i++)); do
+		echo -netdev hubport,id=hp$i,hubid=0
+		echo -device e1000e,netdev=hp$i,mac=52:54:00:12:34:$((56 + i))
+	done
+}
+
+cmdline="console=ttyS0 panic=-1 oops=panic root=/dev/root rootfstype=9p"
+cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=512000 ro"
+cmdline+=" init=$SWRSS_TOP/scripts/guest-init.sh swrss.flavour=$flavour"
+cmdline+=" swrss.cmd=$results/cmd"
+[ "$flavour" = debug ] && cmdline+=" kmemleak=on"
+
+info "booting $flavour kernel ($(accel), $cpus vCPUs): $*"
+# shellcheck disable=SC2046
+timeout -k 10 "$timeout" qemu-system-x86_64 $(qemu_args) -append "$cmdline" \
+	</dev/null >"$results/qemu.log" 2>&1 &
+qpid=$!
+if [ $quiet = 0 ]; then
+	touch "$results/console.log"
+	tail -n +1 -F --pid=$qpid "$results/console.log" 2>/dev/null >&2 &
+fi
+rc=0
+wait $qpid || rc=$?
+sleep 0.2
+if [ $rc = 124 ]; then
+	die "guest timed out after ${timeout}s (console: $results/console.log)"
+elif [ $rc != 0 ]; then
+	cat "$results/qemu.log" >&2
+	die "qemu failed ($rc)"
+fi
+[ -f "$results/exit" ] || die "guest died before the command finished (console: $results/console.log)"
+exit "$(cat "$results/exit")"

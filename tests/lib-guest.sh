@@ -1,0 +1,50 @@
+# shellcheck shell=sh
+# Helpers for scripts that run inside the VM: sourced.
+
+# A veth pair: $1 in this namespace (address 10.200.0.1), $2 in namespace
+# $3 (10.200.0.2) with a static neighbour entry for $1, so traffic from
+# $3 needs no ARP.  TX checksum offload is off on the source side: XDP
+# frames carry no offload state, so checksums must be real.
+veth_pair() {
+	ip netns add "$3"
+	ip link add "$1" type veth peer name "$2" netns "$3"
+	ip addr add 10.200.0.1/24 dev "$1"
+	ip link set "$1" up
+	ip -n "$3" addr add 10.200.0.2/24 dev "$2"
+	ip -n "$3" link set "$2" up
+	ip -n "$3" neigh add 10.200.0.1 dev "$2" \
+		lladdr "$(ip -br link show "$1" | awk '{print $3}')"
+	ip netns exec "$3" ethtool -K "$2" tx off >/dev/null
+}
+
+# pktgen on kpktgend_$cpu, sending UDP from device $dev (in the current
+# namespace) to 10.200.0.1 at MAC $mac: $count packets (0 = forever),
+# $rate packets/s (0 = unpaced), over $flows flows (source addresses
+# 10.200.1.x and source ports both vary, up to 254 each).
+pgset() { echo "$2" > "/proc/net/pktgen/$1"; }
+pktgen_setup() {
+	dev=$1 mac=$2 cpu=$3 count=$4 rate=$5 flows=$6
+	pgset "kpktgend_$cpu" rem_device_all
+	pgset "kpktgend_$cpu" "add_device $dev"
+	pgset "$dev" "count $count"
+	pgset "$dev" "pkt_size 64"
+	pgset "$dev" "dst 10.200.0.1"
+	pgset "$dev" "dst_mac $mac"
+	pgset "$dev" "udp_dst_min 9"
+	pgset "$dev" "udp_dst_max 9"
+	pgset "$dev" "udp_src_min 1024"
+	pgset "$dev" "udp_src_max $((1024 + flows - 1))"
+	pgset "$dev" "src_min 10.200.1.1"
+	pgset "$dev" "src_max 10.200.1.$((flows > 254 ? 254 : flows))"
+	pgset "$dev" "flag UDPSRC_RND"
+	pgset "$dev" "flag IPSRC_RND"
+	[ "$rate" = 0 ] || pgset "$dev" "ratep $rate"
+}
+pktgen_start() { pgset pgctrl start; }
+pktgen_stop() { pgset pgctrl stop 2>/dev/null; }
+
+# Packets each CPU's network stack processed (softnet_stat, column 1).
+softnet_processed() {
+	while read -r p _; do printf '%d ' "0x$p"; done < /proc/net/softnet_stat
+	echo
+}
