@@ -48,3 +48,31 @@ softnet_processed() {
 	while read -r p _; do printf '%d ' "0x$p"; done < /proc/net/softnet_stat
 	echo
 }
+
+# The cpumap kthreads' own counts, from the xdp_cpumap_kthread tracepoint
+# through a histogram keyed by the CPU it ran on (a kthread is bound to
+# its entry's CPU).
+cpumap_hist=/sys/kernel/tracing/events/xdp/xdp_cpumap_kthread/trigger
+# A histogram holds at most two values besides its hit count: two of them.
+# Appended (>>): opening the trigger file with O_TRUNC removes them all.
+cpumap_hists='keys=common_cpu:vals=xdp_pass,xdp_drop keys=common_cpu:vals=xdp_redirect'
+cpumap_hist_on() {
+	for h in $cpumap_hists; do echo "hist:$h" >> "$cpumap_hist"; done
+}
+cpumap_hist_off() {
+	for h in $cpumap_hists; do echo "!hist:$h" >> "$cpumap_hist"; done
+}
+# One line "pass drop redirect" per CPU 0..$1-1, cumulative.
+cpumap_verdicts() {
+	awk -v n="$1" '
+	/^\{ common_cpu:/ {
+		c = $3
+		for (i = 4; i < NF; i++) {
+			if ($i == "xdp_pass:") p[c] = $(i + 1)
+			if ($i == "xdp_drop:") d[c] = $(i + 1)
+			if ($i == "xdp_redirect:") r[c] = $(i + 1)
+		}
+	}
+	END { for (c = 0; c < n; c++) printf "%d %d %d\n", p[c], d[c], r[c] }
+	' "${cpumap_hist%/trigger}/hist"
+}
