@@ -4,13 +4,23 @@
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
+mount -t tmpfs mnt /mnt
+mkdir -p /mnt/results /mnt/host-tmp
+# A checkout under the host's /tmp stays visible under the guest's tmpfs.
+mount --bind /tmp /mnt/host-tmp
 mount -t tmpfs tmp /tmp
+case $0 in
+/tmp/*)
+	top=$(dirname "$(dirname "$0")")
+	mkdir -p "$top"
+	mount --bind "/mnt/host-tmp/${top#/tmp/}" "$top"
+	;;
+esac
 mount -t tmpfs run /run
+mkdir -p /run/netns
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf
-mount -t tmpfs mnt /mnt
-mkdir -p /mnt/results /run/netns
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results /mnt/results
 ip link set lo up
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
