@@ -14,7 +14,7 @@ log=${1:?usage: loggate.sh console.log}
 pattern='BUG:|WARNING:|Oops|general protection fault|Kernel panic|UBSAN:'
 pattern+='|INFO: task .* blocked|detected stall|rcu_.* self-detected'
 pattern+='|possible (circular|recursive) locking|inconsistent lock state'
-pattern+='|unreferenced object|kmemleak: .*leak|stalled pool shutdown'
+pattern+='|unreferenced object|suspected memory leak|stalled pool shutdown'
 pattern+='|page_pool_release_retry|list_(add|del) corruption|refcount_t:'
 pattern+='|Call Trace:|bad page state'
 
