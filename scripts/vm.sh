@@ -89,7 +89,7 @@ timeout -k 10 "$timeout" qemu-system-x86_64 $(qemu_args) -append "$cmdline" \
 qpid=$!
 if [ $quiet = 0 ]; then
 	touch "$results/console.log"
-	tail -n +1 -F --pid=$qpid "$results/console.log" 2>/dev/null >&2 &
+	tail -n +1 -F --pid=$qpid "$results/console.log" >&2 2>/dev/null &
 fi
 rc=0
 wait $qpid || rc=$?
