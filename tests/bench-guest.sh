@@ -13,8 +13,8 @@ veth_pair dut0 src0 src
 mac=$(ip -br link show dut0 | awk '{print $3}')
 ip netns exec src sh -c ". $(dirname "$0")/lib-guest.sh; pktgen_setup src0 $mac 0 0 0 254"
 
-traffic_on() { ip netns exec src sh -c "echo start > /proc/net/pktgen/pgctrl" & sleep 1; }
-traffic_off() { ip netns exec src sh -c "echo stop > /proc/net/pktgen/pgctrl"; wait; }
+traffic_on() { pktgen_start src; sleep 1; }
+traffic_off() { pktgen_stop src; wait; }
 
 # Packets/s dut0 received (XDP frames included) over $secs seconds: the
 # same counter and clock for every row.

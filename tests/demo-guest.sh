@@ -22,12 +22,12 @@ table() {
 	done
 	echo
 	prev=$(softnet_processed)
-	vprev=$(cpumap_verdicts "$ncpu" | tr '\n' ' ')
+	vprev=$(cpumap_verdicts "$ncpu")
 	t=1
 	while [ $t -le "$secs" ]; do
 		sleep 1
 		cur=$(softnet_processed)
-		vcur=$(cpumap_verdicts "$ncpu" | tr '\n' ' ')
+		vcur=$(cpumap_verdicts "$ncpu")
 		printf '%-5s' "$t"
 		# shellcheck disable=SC2086
 		set -- $prev
@@ -53,7 +53,7 @@ cpumap_hist_on
 veth_pair dut0 src0 src
 mac=$(ip -br link show dut0 | awk '{print $3}')
 ip netns exec src sh -c ". $(dirname "$0")/lib-guest.sh; pktgen_setup src0 $mac 0 0 $rate 256"
-ip netns exec src sh -c "echo start > /proc/net/pktgen/pgctrl" &
+pktgen_start src
 
 table "without XDP: UDP from 254 sources (pktgen ratep $rate), all received on CPU 0"
 
@@ -71,5 +71,5 @@ echo
 echo "== xdp-bench's own summary (RX CPU side)"
 tail -n 8 /tmp/xdp-bench.log
 cpumap_hist_off
-ip netns exec src sh -c "echo stop > /proc/net/pktgen/pgctrl"
+pktgen_stop src
 wait

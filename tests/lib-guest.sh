@@ -40,8 +40,10 @@ pktgen_setup() {
 	pgset "$dev" "flag IPSRC_RND"
 	[ "$rate" = 0 ] || pgset "$dev" "ratep $rate"
 }
-pktgen_start() { pgset pgctrl start; }
-pktgen_stop() { pgset pgctrl stop 2>/dev/null; }
+# pktgen is per namespace: start it in namespace $1 (it runs until
+# stopped; "start" blocks, so in the background), or stop it there.
+pktgen_start() { ip netns exec "$1" sh -c "echo start > /proc/net/pktgen/pgctrl" & }
+pktgen_stop() { ip netns exec "$1" sh -c "echo stop > /proc/net/pktgen/pgctrl"; }
 
 # Packets each CPU's network stack processed (softnet_stat, column 1).
 softnet_processed() {
@@ -62,7 +64,7 @@ cpumap_hist_on() {
 cpumap_hist_off() {
 	for h in $cpumap_hists; do echo "!hist:$h" >> "$cpumap_hist"; done
 }
-# One line "pass drop redirect" per CPU 0..$1-1, cumulative.
+# "pass drop redirect" for each CPU 0..$1-1 on one line, cumulative.
 cpumap_verdicts() {
 	awk -v n="$1" '
 	/^\{ common_cpu:/ {
@@ -73,6 +75,6 @@ cpumap_verdicts() {
 			if ($i == "xdp_redirect:") r[c] = $(i + 1)
 		}
 	}
-	END { for (c = 0; c < n; c++) printf "%d %d %d\n", p[c], d[c], r[c] }
+	END { for (c = 0; c < n; c++) printf "%d %d %d ", p[c], d[c], r[c]; print "" }
 	' "${cpumap_hist%/trigger}/hist"
 }
