@@ -7,6 +7,7 @@ set -euo pipefail
 "$SWRSS_TOP/scripts/deps.sh"
 "$SWRSS_TOP/scripts/tree.sh"
 "$SWRSS_TOP/scripts/build-kernel.sh" test
+"$SWRSS_TOP/scripts/selftests.sh"
 "$SWRSS_TOP/scripts/vm.sh" -q -k test -o "$OUT/bench" -t 1200 -- \
 	"$SWRSS_TOP/tests/bench-guest.sh"
 cat "$OUT/bench/results.md"

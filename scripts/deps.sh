@@ -16,7 +16,7 @@ PKGS=(
 	sparse python3-ply python3-git
 	# the VM and what runs in it
 	qemu-system-x86 qemu-system-arm iproute2 ethtool bpftool xdp-tools
-	iperf3 tcpdump busybox-static procps python3-yaml
+	iperf3 tcpdump busybox-static procps python3-yaml jq
 )
 
 missing=()

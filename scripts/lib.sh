@@ -45,3 +45,17 @@ result() {
 	shift 2
 	printf '%-4s  %s%s\n' "$verdict" "$name" "${*:+  ($*)}" | tee -a "$RESULTS"
 }
+
+# Build samples/bpf/xdp_redirect_cpu in the tree against the test kernel.
+# samples/bpf builds every sample by default, and most need a kernel far
+# bigger than the test kernel: build only the tool (its program, its
+# skeleton and its loader), through the samples' own kbuild rules.
+make_rss_tool() {
+	make -s -C "$TREE" O="$BUILD/obj-test" headers_install >/dev/null &&
+	make -s -C "$TREE" O="$BUILD/obj-test" M="$TREE/samples/bpf" \
+		CLANG=clang-19 LLC=llc-19 OPT=opt-19 LLVM_DIS=llvm-dis-19 \
+		LLVM_OBJCOPY=llvm-objcopy-19 LLVM_READELF=llvm-readelf-19 \
+		tprogs-y=xdp_redirect_cpu \
+		always-y="$TREE/samples/bpf/xdp_redirect_cpu" \
+		BPF_SRCS_LINKED=xdp_redirect_cpu.bpf.c "$@"
+}

@@ -5,7 +5,9 @@
 # receiving side took in per second (dut0's rx_packets; with pktgen and
 # the RX NAPI on the same CPU, a cheaper receive path leaves the sender
 # more time), and its ratio to the plain stack.
-. "$(dirname "$0")/lib-guest.sh"
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib-guest.sh"
+TOOL=$top/build/linux/samples/bpf/xdp_redirect_cpu
 secs=${SWRSS_BENCH_SECS:-6}
 out=$SWRSS_RESULTS/results.md
 
@@ -35,7 +37,8 @@ xdp_bench_rate() {
 	wait $pid
 }
 
-row() { printf '| %s | %s | %s |\n' "$1" "$2" "$(awk "BEGIN { printf \"%.2f\", $2 / $base }")" >> "$out"; }
+ratio() { awk "BEGIN { printf \"%.2f\", $1 / $base }"; }
+row() { printf '| %s | %s | %s |\n' "$1" "$2" "$(ratio "$2")" >> "$out"; }
 
 traffic_on
 base=$(rx_rate)
@@ -54,4 +57,52 @@ for mode in "drop" "redirect-cpu -c 1 -r drop" "redirect-cpu -c 0 -c 1 -p l4-has
 	traffic_off
 	row "xdp-bench $mode" "${rate:-0}"
 done
+
+# Steering on one IP pair and many ports, the case the software-RSS tool
+# exists for: 1024 source ports, one source address, the same stream for
+# every row.  Besides the rate, the share of frames each CPU was given
+# (offers to its cpumap entry) and the imbalance, max/mean over CPUs.
+ip netns exec src sh -c ". $top/tests/lib-guest.sh; pktgen_setup src0 $mac 0 0 0 1024 1"
+enqueue_hist_on
+attached() {
+	for _ in $(seq 100); do
+		ip link show dut0 | grep -q prog/xdp && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# steer_row NAME COMMAND...: run COMMAND (it attaches to dut0) on the traffic
+steer_row() {
+	name=$1
+	shift
+	traffic_on
+	"$@" > /tmp/steer.log 2>&1 &
+	pid=$!
+	attached
+	sleep 1
+	a=$(cpumap_offered 2)
+	rate=$(rx_rate)
+	b=$(cpumap_offered 2)
+	kill -INT $pid
+	wait $pid
+	traffic_off
+	echo "$a $b" | awk -v name="$name" -v rate="$rate" -v r="$(ratio "${rate:-0}")" '{
+		c0 = $3 - $1; c1 = $4 - $2; t = c0 + c1
+		if (!t) t = 1
+		m = c0 > c1 ? c0 : c1
+		printf "| %s | %d | %s | %.1f%% | %.1f%% | %.2f |\n", name, rate, r, 100 * c0 / t, 100 * c1 / t, 2 * m / t
+	}' >> "$out"
+}
+{
+	echo
+	echo "One IP pair, 1024 UDP source ports; remote program: pass"
+	echo
+	echo "| steering | packets/s | ratio to stack | to CPU 0 | to CPU 1 | max/mean |"
+	echo "|---|---|---|---|---|---|"
+} >> "$out"
+steer_row "xdp-bench redirect-cpu -p l4-hash" xdp-bench redirect-cpu -c 0 -c 1 -p l4-hash -r pass -i 1 dut0
+for mode in round-robin cpu proto hash hw; do
+	steer_row "xdp_redirect_cpu -m $mode" "$TOOL" -d dut0 -c 0-1 -m "$mode" -r pass -i 1
+done
+enqueue_hist_off
 cat "$out"

@@ -1,9 +1,11 @@
 #!/bin/sh
 # Runs inside the VM (see scripts/vm.sh): every selftest suite, each one's
-# TAP output saved as <suite>.tap in the result directory.  Then, on the
+# TAP output saved as <suite>.tap in the result directory.  $1 is the
+# kernel flavour (test or debug).  Then, on the
 # debug kernel, a kmemleak scan so leaks reach the kernel log gate.
 top=$(cd "$(dirname "$0")/.." && pwd)
 sel=$top/build/selftests
+flavour=${1:-test}
 
 run_suite() {
 	name=$1
@@ -13,6 +15,9 @@ run_suite() {
 }
 
 run_suite net-cpumap "$sel/cpumap/xdp_cpumap"
+# The tool is user space and BPF: its kernel paths are the cpumap suite's,
+# so it runs on the test kernel only, where TCG runs it 4x faster.
+[ "$flavour" = debug ] || run_suite rss-tool "$top/tests/rss-tool.sh" "$top/build/linux"
 run_suite page-pool "$top/tests/page-pool-leaks.sh" "$top/build/linux"
 
 # Debug kernel: give a page_pool that never got its pages back time to say

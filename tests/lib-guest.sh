@@ -19,11 +19,11 @@ veth_pair() {
 
 # pktgen on kpktgend_$cpu, sending UDP from device $dev (in the current
 # namespace) to 10.200.0.1 at MAC $mac: $count packets (0 = forever),
-# $rate packets/s (0 = unpaced), over $flows flows (source addresses
-# 10.200.1.x and source ports both vary, up to 254 each).
+# $rate packets/s (0 = unpaced), over $flows source ports and $srcs
+# source addresses 10.200.1.x (default as many as ports, at most 254).
 pgset() { echo "$2" > "/proc/net/pktgen/$1"; }
 pktgen_setup() {
-	dev=$1 mac=$2 cpu=$3 count=$4 rate=$5 flows=$6
+	dev=$1 mac=$2 cpu=$3 count=$4 rate=$5 flows=$6 srcs=${7:-$6}
 	pgset "kpktgend_$cpu" rem_device_all
 	pgset "kpktgend_$cpu" "add_device $dev"
 	pgset "$dev" "count $count"
@@ -35,7 +35,7 @@ pktgen_setup() {
 	pgset "$dev" "udp_src_min 1024"
 	pgset "$dev" "udp_src_max $((1024 + flows - 1))"
 	pgset "$dev" "src_min 10.200.1.1"
-	pgset "$dev" "src_max 10.200.1.$((flows > 254 ? 254 : flows))"
+	pgset "$dev" "src_max 10.200.1.$((srcs > 254 ? 254 : srcs))"
 	pgset "$dev" "flag UDPSRC_RND"
 	pgset "$dev" "flag IPSRC_RND"
 	[ "$rate" = 0 ] || pgset "$dev" "ratep $rate"
@@ -77,4 +77,24 @@ cpumap_verdicts() {
 	}
 	END { for (c = 0; c < n; c++) printf "%d %d %d ", p[c], d[c], r[c]; print "" }
 	' "${cpumap_hist%/trigger}/hist"
+}
+
+# What the RX side steered to each CPU: frames offered to each cpumap
+# entry (enqueued plus dropped on a full ring), from the
+# xdp_cpumap_enqueue tracepoint, keyed by target CPU.  Counting offers
+# rather than what the kthreads handled measures the steering, not how
+# much CPU time each kthread got.
+enqueue_hist=/sys/kernel/tracing/events/xdp/xdp_cpumap_enqueue/trigger
+enqueue_hist_on() { echo "hist:keys=to_cpu:vals=processed,drops" >> "$enqueue_hist"; }
+enqueue_hist_off() { echo "!hist:keys=to_cpu:vals=processed,drops" >> "$enqueue_hist"; }
+# Offers to each CPU 0..$1-1 on one line, cumulative.
+cpumap_offered() {
+	awk -v n="$1" '
+	/^\{ to_cpu:/ {
+		c = $3
+		for (i = 4; i < NF; i++)
+			if ($i == "processed:" || $i == "drops:") o[c] += $(i + 1)
+	}
+	END { for (c = 0; c < n; c++) printf "%d ", o[c]; print "" }
+	' "${enqueue_hist%/trigger}/hist"
 }

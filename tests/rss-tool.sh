@@ -1,0 +1,296 @@
+#!/bin/bash
+# The software-RSS tool (samples/bpf/xdp_redirect_cpu) on real traffic, in
+# the VM: frames from tests/flowgen.py on a veth, sent from CPU 0 in
+# namespace rsssrc to rss0, where the tool is attached. TAP on stdout.
+# Usage: rss-tool.sh KERNEL_TREE
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib-guest.sh"
+TOOL=${1:?kernel tree}/samples/bpf/xdp_redirect_cpu
+GEN="taskset -c 0 ip netns exec rsssrc python3 $top/tests/flowgen.py rss1"
+JSON="python3 $top/tests/rssjson.py"
+VECTORS=$top/tests/data/rss-toeplitz-vectors.tsv
+work=$(mktemp -d)
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+not_ok() {
+	n=$((n + 1)); failed=1
+	echo "not ok $n $1"
+	shift
+	for m in "$@"; do echo "# $m"; done
+}
+# check NAME "description of what was wrong" CONDITION...
+check() {
+	name=$1 why=$2
+	shift 2
+	if "$@"; then ok "$name"; else not_ok "$name" "$why"; fi
+}
+# shellcheck disable=SC2317 # is() is called through check()
+jexpr() { $JSON "$work/out" --expr "$1"; }
+is() { [ "$(jexpr "$1")" = True ]; }
+
+no_xdp_left() {
+	! ip link show "${1:-rss0}" | grep -q 'prog/xdp' &&
+		! bpftool prog show 2>/dev/null | grep -qE 'xdp_rss|remote_(pass|drop|redirect)'
+}
+
+# Start the tool on rss0 with JSON stats; return once it is attached.
+start_tool() {
+	"$TOOL" -d rss0 -j -i 0.5 "$@" > "$work/out" 2> "$work/err" &
+	tool_pid=$!
+	for _ in $(seq 300); do
+		ip link show rss0 | grep -q 'prog/xdp' && return 0
+		kill -0 "$tool_pid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+# Wait until the kthreads handled $1 frames, then stop the tool (SIGTERM).
+finish_tool() {
+	$JSON "$work/out" --wait-kthread "$1" --timeout 60 > /dev/null
+	kill -TERM "$tool_pid"
+	wait "$tool_pid"
+}
+gen() { $GEN --dst-mac "$dut_mac" "$@" > /dev/null; }
+
+veth_pair rss0 rss1 rsssrc
+dut_mac=$(ip -br link show rss0 | awk '{print $3}')
+# Only flowgen's frames on the link: no IPv6 neighbour discovery or MLD,
+# and no ARP exchange when the stack answers a frame (ICMP unreachable)
+sysctl -qw net.ipv6.conf.rss0.disable_ipv6=1
+ip netns exec rsssrc sysctl -qw net.ipv6.conf.rss1.disable_ipv6=1
+ip neigh add 10.200.0.2 dev rss0 lladdr "$(ip -n rsssrc -br link show rss1 | awk '{print $3}')"
+
+# --- The Toeplitz hash against the Microsoft verification suite, through
+# BPF_PROG_TEST_RUN on the loaded program (4-tuple as TCP, 2-tuple as ICMP).
+vector_args=() vec_want=()
+while IFS=$'\t' read -r fam src sport dst dport h2 h4; do
+	case $fam in ipv4|ipv6) ;; *) continue ;; esac
+	vector_args+=(--flow "tcp,$src,$dst,$sport,$dport" --flow "icmp,$src,$dst")
+	vec_want+=("$h4" "$h2")
+done < "$VECTORS"
+mapfile -t vec_got < <("$TOOL" -j "${vector_args[@]}" | jq -r '.flow + " " + .hash')
+vector_errors=
+for i in "${!vec_want[@]}"; do
+	[ "${vec_got[i]#* }" = "${vec_want[i]}" ] || vector_errors="$vector_errors ${vec_got[i]:-?} (want ${vec_want[i]})"
+done
+rows=$(grep -cE '^ipv[46]' "$VECTORS")
+check toeplitz-verification-suite "mismatches:$vector_errors" \
+	test -z "$vector_errors" -a "$rows" -ge 8 -a "${#vec_got[@]}" = $((rows * 2))
+
+# --- round-robin: exactly even over the CPUs
+start_tool -m round-robin -c 0-1
+gen --flows 1 --count 2000
+finish_tool 2000
+check round-robin-exactly-even "per CPU: $(jexpr '[handled({"cpus":[cpu(0)]}), handled({"cpus":[cpu(1)]})]'), rx $(jexpr 'total["rx"]')" \
+	is 'cpu(0)["kthread"] == 1000 and cpu(1)["kthread"] == 1000 and total["rx"] == 2000'
+
+# --- cpu: all on one CPU
+start_tool -m cpu -c 1
+gen --flows 8 --count 100
+finish_tool 800
+check cpu-mode-one-cpu "cpu0 $(jexpr 'cpu(0).get("kthread", 0)') cpu1 $(jexpr 'cpu(1)["kthread"]')" \
+	is 'cpu(1)["kthread"] == 800 and cpu(0).get("kthread", 0) == 0'
+
+# --- proto: TCP and other to the first CPU, UDP to the second
+start_tool -m proto -c 0,1
+gen --proto tcp --flows 3 --count 100
+gen --proto udp --flows 7 --count 100
+gen --proto icmp --flows 1 --count 100
+finish_tool 1100
+check proto-mode-separates "cpu0 $(jexpr 'cpu(0)["kthread"]') (want 400), cpu1 $(jexpr 'cpu(1)["kthread"]') (want 700)" \
+	is 'cpu(0)["kthread"] == 400 and cpu(1)["kthread"] == 700'
+
+# --- hash: every flow stays on its CPU. Flows send 1 to 7 frames each;
+# the per-CPU counts must equal what the program says of each flow.
+$GEN --dst-mac "$dut_mac" --flows 128 --ramp --print-flows > "$work/flows"
+flow_args=$(awk '{printf " --flow %s", $1}' "$work/flows")
+# shellcheck disable=SC2086
+"$TOOL" -c 0-1 -j $flow_args > "$work/query"
+expect=$(paste -d' ' "$work/flows" <(jq -r .cpu "$work/query") |
+	awk '{c[$3] += $2} END {printf "%d %d", c[0], c[1]}')
+start_tool -m hash -c 0-1
+gen --flows 128 --ramp
+total=$(awk '{s += $2} END {print s}' "$work/flows")
+finish_tool "$total"
+got="$(jexpr 'cpu(0)["kthread"]') $(jexpr 'cpu(1)["kthread"]')"
+check hash-flows-stay-on-their-cpu "per CPU got $got, the flows' CPUs say $expect" \
+	test "$got" = "$expect" -a "${expect% *}" != 0 -a "${expect#* }" != 0
+
+# --- hash: 256 flows of one IP pair spread within 15% of the mean
+start_tool -m hash -c 0-1
+gen --flows 256 --count 4
+finish_tool 1024
+imb=$(jexpr 'round(max(c["kthread"] for c in total["cpus"]) * 2 / 1024, 3)')
+check hash-imbalance-256-flows "max/mean $imb" \
+	is 'max(c["kthread"] for c in total["cpus"]) * 2 / 1024 <= 1.15 and sum(c["kthread"] for c in total["cpus"]) == 1024'
+
+# --- symmetric: reversed tuples on the same CPU (and hash); without -S
+# they are not, or the test could not tell.
+sym_args=''
+rev_args=''
+for i in $(seq 0 31); do
+	s4=10.$i.1.$((i * 7 % 250 + 1)) d4=192.0.2.$((i * 13 % 250 + 1))
+	s6=2001:db8:$i::1 d6=2001:db8:ff::$((i + 2))
+	sp=$((1024 + i * 977)) dp=$((80 + i))
+	sym_args="$sym_args --flow tcp,$s4,$d4,$sp,$dp --flow udp,$s6,$d6,$sp,$dp --flow icmp,$s4,$d4"
+	rev_args="$rev_args --flow tcp,$d4,$s4,$dp,$sp --flow udp,$d6,$s6,$dp,$sp --flow icmp,$d4,$s4"
+done
+# shellcheck disable=SC2086
+sym_same=$(paste <("$TOOL" -S -j $sym_args | jq -r .hash) <("$TOOL" -S -j $rev_args | jq -r .hash) |
+	awk '$1 == $2' | wc -l)
+# shellcheck disable=SC2086
+plain_same=$(paste <("$TOOL" -j $sym_args | jq -r .hash) <("$TOOL" -j $rev_args | jq -r .hash) |
+	awk '$1 == $2' | wc -l)
+check symmetric-mode "symmetric: $sym_same of 96 reversed tuples hash alike; plain: $plain_same" \
+	test "$sym_same" = 96 -a "$plain_same" -lt 96
+
+# --- hw: veth gives its skb hash through the rx_hash kfunc
+start_tool -m hw -c 0-1
+gen --flows 64 --count 8
+finish_tool 512
+check hw-mode-uses-driver-hash "hw_hash $(jexpr 'total["hw_hash"]') sw_hash $(jexpr 'total["sw_hash"]')" \
+	is 'total["hw_hash"] == 512 and total["sw_hash"] == 0 and sum(c["kthread"] for c in total["cpus"]) == 512'
+
+# --- remote programs. drop: counted, nothing reaches a socket.
+udp_sink() { python3 - "$@" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.200.0.1", 9))
+s.settimeout(float(sys.argv[1]))
+n = bad = 0
+try:
+    while True:
+        d = s.recv(2048)
+        n += 1
+        bad += not d.endswith(b"swrss-flowgen.....")
+except socket.timeout:
+    pass
+print(n, bad)
+EOF
+}
+start_tool -m hash -r drop
+udp_sink 8 > "$work/sink" &
+sink=$!
+sleep 1
+gen --flows 16 --count 50
+finish_tool 800
+wait $sink
+check remote-drop "drop $(jexpr 'sum(c["drop"] for c in total["cpus"])') pass $(jexpr 'sum(c["pass"] for c in total["cpus"])'), socket got $(cat "$work/sink")" \
+	is 'sum(c["drop"] for c in total["cpus"]) == 800 and sum(c["pass"] for c in total["cpus"]) == 0' -a "$(cut -d' ' -f1 "$work/sink")" = 0
+
+# pass: counted, and every datagram reaches the socket intact
+start_tool -m hash -r pass
+udp_sink 8 > "$work/sink" &
+sink=$!
+sleep 1
+gen --flows 16 --count 50
+finish_tool 800
+wait $sink
+check remote-pass "pass $(jexpr 'sum(c["pass"] for c in total["cpus"])'), socket got (count, bad) $(cat "$work/sink")" \
+	is 'sum(c["pass"] for c in total["cpus"]) == 800 and cpu(0)["pass"] > 0 and cpu(1)["pass"] > 0' -a "$(cat "$work/sink")" = "800 0"
+
+# redirect: through a devmap out of another veth, received by its peer
+# (GRO on gives the peer the NAPI that XDP frames need)
+rx_of() { ip -n rssdst -s link show rsr1 | awk '/RX:/ {getline; print $2}'; }
+ip netns add rssdst
+ip link add rsr0 type veth peer name rsr1 netns rssdst
+ip link set rsr0 up
+ip -n rssdst link set rsr1 up
+ip netns exec rssdst ethtool -K rsr1 gro on >/dev/null
+before=$(rx_of)
+start_tool -m hash -r redirect -R rsr0
+gen --flows 16 --count 50
+finish_tool 800
+after=$(rx_of)
+check remote-redirect "redirect $(jexpr 'sum(c["redirect"] for c in total["cpus"])'), peer rx $before -> $after" \
+	is 'sum(c["redirect"] for c in total["cpus"]) == 800' -a "$((after - before))" -ge 800
+ip link del rsr0
+ip netns del rssdst
+
+# --- rebalance: a 3:1 table makes CPU 0 hot; buckets move until the load
+# is even, moving no more than needed (a third of the table at most).
+start_tool -m hash -c 0-1 -w 3,1 --rebalance -i 1
+gen --flows 256 --count 1 --seconds 12
+kill -TERM "$tool_pid"; wait "$tool_pid"
+moved=$(jexpr 'sum(e["moved"] for e in events("rebalance"))')
+first=$(jexpr 'events("rebalance")[0]["imbalance_before"] if events("rebalance") else 0')
+settled=$(jexpr 'len(settled("rebalance"))')
+imb=$(jexpr 'round(imbalance(settled("rebalance"), "enqueue_pps"), 3)')
+check rebalance-moves-load "moved $moved buckets; imbalance $first, then $imb over $settled intervals" \
+	is "$settled > 0 and 0 < $moved <= 43 and $first > 1.3 and $imb <= 1.15"
+
+# --- autoscale: one CPU when idle, two under load, one again after
+start_tool -m hash -c 0-1 --autoscale --scale-up 300 --scale-down 50 --scale-hold 1 -i 1
+gen --flows 64 --count 1 --seconds 6
+for _ in $(seq 30); do
+	[ "$(jexpr 'len(events("autoscale")) >= 2')" = True ] && break
+	sleep 0.5
+done
+kill -TERM "$tool_pid"; wait "$tool_pid"
+check autoscale-grows-and-shrinks "events: $(jexpr '[e["active"] for e in events("autoscale")]'), cpu1 handled $(jexpr 'cpu(1).get("kthread", 0)')" \
+	is '[e["active"] for e in events("autoscale")][:2] == [[0, 1], [0]] and cpu(1)["kthread"] > 0'
+
+# --- signals: the tool detaches on SIGINT and SIGTERM, and only its own
+for sig in INT TERM; do
+	start_tool -m hash
+	kill -"$sig" "$tool_pid"
+	wait "$tool_pid"
+	rc=$?
+	check "detach-on-sig$sig" "exit $rc, $(ip link show rss0 | grep -o 'prog/xdp.*')" \
+		test "$rc" = 0 -a -z "$(ip link show rss0 | grep -o 'prog/xdp')"
+done
+
+# --- bad input: the message, the exit status, and nothing attached.
+# bad NAME STATUS REGEX ARGS...
+bad() {
+	name=$1 want=$2 re=$3
+	shift 3
+	"$TOOL" "$@" > "$work/bad.out" 2> "$work/bad.err"
+	rc=$?
+	if [ "$rc" = "$want" ] && grep -qE "$re" "$work/bad.err" && no_xdp_left && no_xdp_left lo; then
+		ok "bad-input-$name"
+	else
+		not_ok "bad-input-$name" "exit $rc (want $want): $(head -c 300 "$work/bad.err")"
+	fi
+}
+bad unknown-interface 2 "unknown interface 'nosuch0'" -d nosuch0
+bad cpu-out-of-range 2 "out of range: this machine has CPUs 0-" -d rss0 -c 0-63
+bad cpu-list-malformed 2 "malformed CPU list" -d rss0 -c 1-x
+if echo 0 > /sys/devices/system/cpu/cpu1/online; then
+	bad cpu-offline 2 "CPU 1 is offline" -d rss0 -c 0-1
+	echo 1 > /sys/devices/system/cpu/cpu1/online
+else
+	echo "ok $((n += 1)) bad-input-cpu-offline # SKIP CPU 1 cannot go offline"
+fi
+bad qsize-zero 2 "queue size '0' is out of range 1-16384" -d rss0 -q 0
+bad qsize-too-big 2 "queue size '16385' is out of range" -d rss0 -q 16385
+bad key-short 2 "RSS key has 4 bytes, it needs 40" -d rss0 -k 6d:5a:56:da
+bad key-not-hex 2 "malformed RSS key" -d rss0 -k 6d:5a:zz
+bad weights-malformed 2 "malformed weights '3,x'" -d rss0 -w 3,x
+bad weights-all-zero 2 "give no CPU a share" -d rss0 -w 0,0
+bad weights-too-many 2 "3 weights for 2 CPUs" -d rss0 -c 0-1 -w 1,1,1
+bad weights-not-hash 2 "need --mode hash or hw" -d rss0 -m round-robin -w 1,1
+bad mode-unknown 2 "unknown mode 'rss'" -d rss0 -m rss
+bad remote-unknown 2 "unknown remote program 'tx'" -d rss0 -r tx
+bad redirect-no-dev 2 "needs --redirect-dev" -d rss0 -r redirect
+bad scale-thresholds 2 "must be below --scale-up" -d rss0 --autoscale --scale-up 10 --scale-down 10
+bad hw-skb-mode 2 "needs native XDP" -d rss0 -m hw --skb-mode
+bad no-native-xdp 1 "lo: the driver has no native XDP support" -d lo
+# A program somebody else attached stays, and the tool says why it stops.
+start_tool -m hash
+other=$(ip link show rss0 | grep -o 'prog/xdp id [0-9]*')
+"$TOOL" -d rss0 > /dev/null 2> "$work/bad.err"
+rc=$?
+now=$(ip link show rss0 | grep -o 'prog/xdp id [0-9]*')
+check bad-input-already-attached "exit $rc, $(cat "$work/bad.err"), attached: $other -> $now" \
+	test "$rc" = 1 -a -n "$other" -a "$other" = "$now" -a \
+	"$(grep -c 'another XDP program is attached' "$work/bad.err")" = 1
+kill -TERM "$tool_pid"; wait "$tool_pid"
+
+echo "1..$n"
+ip link del rss0
+ip netns del rsssrc
+rm -rf "$work"
+exit $failed
