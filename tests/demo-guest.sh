@@ -1,10 +1,14 @@
 #!/bin/sh
 # make demo, inside the VM: UDP flows arrive on one veth device from a
 # traffic source whose transmit (and so the device's RX) runs on CPU 0.
-# First without XDP (all work on CPU 0), then with an XDP program that
-# spreads the flows through a cpumap over all CPUs (xdp-bench
-# redirect-cpu, l4-hash), showing packets/s processed per CPU.
-. "$(dirname "$0")/lib-guest.sh"
+# First without XDP (all work on CPU 0), then with the software-RSS tool
+# (samples/bpf/xdp_redirect_cpu, Toeplitz hash) spreading the flows
+# through a cpumap over all CPUs, showing packets/s processed per CPU.
+# The flows share one address pair and differ in the source port, which
+# an address-pair hash (xdp-bench's l4-hash) would put on one CPU.
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib-guest.sh"
+TOOL=$top/build/linux/samples/bpf/xdp_redirect_cpu
 secs=${SWRSS_DEMO_SECS:-8}
 rate=${SWRSS_DEMO_RATE:-20000}
 ncpu=$(nproc)
@@ -52,24 +56,20 @@ modprobe pktgen 2>/dev/null
 cpumap_hist_on
 veth_pair dut0 src0 src
 mac=$(ip -br link show dut0 | awk '{print $3}')
-ip netns exec src sh -c ". $(dirname "$0")/lib-guest.sh; pktgen_setup src0 $mac 0 0 $rate 256"
+ip netns exec src sh -c ". $top/tests/lib-guest.sh; pktgen_setup src0 $mac 0 0 $rate 256 1"
 pktgen_start src
 
-table "without XDP: UDP from 254 sources (pktgen ratep $rate), all received on CPU 0"
+table "without XDP: UDP, one address pair, 256 source ports (pktgen ratep $rate), all received on CPU 0"
 
-cpus=""
-i=0
-while [ $i -lt "$ncpu" ]; do cpus="$cpus -c $i"; i=$((i + 1)); done
-# shellcheck disable=SC2086
-xdp-bench redirect-cpu $cpus -p l4-hash -r pass -i 1 dut0 > /tmp/xdp-bench.log 2>&1 &
-bench=$!
+"$TOOL" -d dut0 -r pass -i 1 > /tmp/rss.log 2>&1 &
+rss=$!
 sleep 2
-table "with XDP + cpumap (xdp-bench redirect-cpu -p l4-hash -r pass): spread over $ncpu CPUs"
-kill -INT $bench
-wait $bench
+table "with XDP + cpumap (xdp_redirect_cpu -r pass, Toeplitz hash): spread over $ncpu CPUs"
+kill -INT $rss
+wait $rss
 echo
-echo "== xdp-bench's own summary (RX CPU side)"
-tail -n 8 /tmp/xdp-bench.log
+echo "== xdp_redirect_cpu's own last interval"
+tail -n $((ncpu + 4)) /tmp/rss.log
 cpumap_hist_off
 pktgen_stop src
 wait
