@@ -64,13 +64,6 @@ done
 # (offers to its cpumap entry) and the imbalance, max/mean over CPUs.
 ip netns exec src sh -c ". $top/tests/lib-guest.sh; pktgen_setup src0 $mac 0 0 0 1024 1"
 enqueue_hist_on
-attached() {
-	for _ in $(seq 100); do
-		ip link show dut0 | grep -q prog/xdp && return 0
-		sleep 0.1
-	done
-	return 1
-}
 # steer_row NAME COMMAND...: run COMMAND (it attaches to dut0) on the traffic
 steer_row() {
 	name=$1
@@ -78,7 +71,7 @@ steer_row() {
 	traffic_on
 	"$@" > /tmp/steer.log 2>&1 &
 	pid=$!
-	attached
+	wait_xdp_attached dut0 $pid
 	sleep 1
 	a=$(cpumap_offered 2)
 	rate=$(rx_rate)
@@ -123,7 +116,7 @@ ethtool -K dut0 gro on
 direct=$(goodput)
 "$TOOL" -d dut0 -c 1 -m cpu -i 1 > /tmp/tcp.log 2>&1 &
 pid=$!
-attached
+wait_xdp_attached dut0 $pid
 gro=$(goodput)
 ethtool -K dut0 gro off
 nogro=$(goodput)

@@ -98,3 +98,16 @@ cpumap_offered() {
 	END { for (c = 0; c < n; c++) printf "%d ", o[c]; print "" }
 	' "${enqueue_hist%/trigger}/hist"
 }
+
+# The id of the XDP program attached to device $1, empty if there is none.
+xdp_prog_id() { ip link show "$1" | sed -n 's|.*prog/xdp id \([0-9]*\).*|\1|p'; }
+# Wait up to 30 s for an XDP program on device $1; $2, if given, is the
+# pid of whoever attaches it, and its exit ends the wait.
+wait_xdp_attached() {
+	for _ in $(seq 300); do
+		[ -n "$(xdp_prog_id "$1")" ] && return 0
+		[ -z "${2:-}" ] || kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}

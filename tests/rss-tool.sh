@@ -31,7 +31,7 @@ jexpr() { $JSON "$work/out" --expr "$1"; }
 is() { [ "$(jexpr "$1")" = True ]; }
 
 no_xdp_left() {
-	! ip link show "${1:-rss0}" | grep -q 'prog/xdp' &&
+	[ -z "$(xdp_prog_id "${1:-rss0}")" ] &&
 		! bpftool prog show 2>/dev/null | grep -qE 'xdp_rss|remote_(pass|drop|redirect)'
 }
 
@@ -39,12 +39,7 @@ no_xdp_left() {
 start_tool() {
 	"$TOOL" -d rss0 -j -i 0.5 "$@" > "$work/out" 2> "$work/err" &
 	tool_pid=$!
-	for _ in $(seq 300); do
-		ip link show rss0 | grep -q 'prog/xdp' && return 0
-		kill -0 "$tool_pid" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
+	wait_xdp_attached rss0 "$tool_pid"
 }
 # Wait until the kthreads handled $1 frames, then stop the tool (SIGTERM).
 finish_tool() {
@@ -238,8 +233,8 @@ for sig in INT TERM; do
 	kill -"$sig" "$tool_pid"
 	wait "$tool_pid"
 	rc=$?
-	check "detach-on-sig$sig" "exit $rc, $(ip link show rss0 | grep -o 'prog/xdp.*')" \
-		test "$rc" = 0 -a -z "$(ip link show rss0 | grep -o 'prog/xdp')"
+	check "detach-on-sig$sig" "exit $rc, XDP program id '$(xdp_prog_id rss0)'" \
+		test "$rc" = 0 -a -z "$(xdp_prog_id rss0)"
 done
 
 # --- bad input: the message, the exit status, and nothing attached.
@@ -280,10 +275,10 @@ bad hw-skb-mode 2 "needs native XDP" -d rss0 -m hw --skb-mode
 bad no-native-xdp 1 "lo: the driver has no native XDP support" -d lo
 # A program somebody else attached stays, and the tool says why it stops.
 start_tool -m hash
-other=$(ip link show rss0 | grep -o 'prog/xdp id [0-9]*')
+other=$(xdp_prog_id rss0)
 "$TOOL" -d rss0 > /dev/null 2> "$work/bad.err"
 rc=$?
-now=$(ip link show rss0 | grep -o 'prog/xdp id [0-9]*')
+now=$(xdp_prog_id rss0)
 check bad-input-already-attached "exit $rc, $(cat "$work/bad.err"), attached: $other -> $now" \
 	test "$rc" = 1 -a -n "$other" -a "$other" = "$now" -a \
 	"$(grep -c 'another XDP program is attached' "$work/bad.err")" = 1
