@@ -28,7 +28,13 @@ check() {
 }
 # shellcheck disable=SC2317 # is() is called through check()
 jexpr() { $JSON "$work/out" --expr "$1"; }
-is() { [ "$(jexpr "$1")" = True ]; }
+# is EXPR [-a TEST...]: EXPR holds of the tool's JSON, and so does the
+# test(1) expression after -a, if there is one
+is() {
+	[ "$(jexpr "$1")" = True ] || return 1
+	shift
+	[ $# = 0 ] || { [ "$1" = -a ] && shift && test "$@"; }
+}
 
 no_xdp_left() {
 	[ -z "$(xdp_prog_id "${1:-rss0}")" ] &&
@@ -119,7 +125,7 @@ gen --flows 256 --count 4
 finish_tool 1024
 imb=$(jexpr 'round(max(c["kthread"] for c in total["cpus"]) * 2 / 1024, 3)')
 check hash-imbalance-256-flows "max/mean $imb" \
-	is 'max(c["kthread"] for c in total["cpus"]) * 2 / 1024 <= 1.15 and sum(c["kthread"] for c in total["cpus"]) == 1024'
+	is 'max(c["kthread"] for c in total["cpus"]) * 2 / 1024 <= 1.15 and cpus_sum("kthread") == 1024'
 
 # --- symmetric: reversed tuples on the same CPU (and hash); without -S
 # they are not, or the test could not tell.
@@ -146,7 +152,7 @@ start_tool -m hw -c 0-1
 gen --flows 64 --count 8
 finish_tool 512
 check hw-mode-uses-driver-hash "hw_hash $(jexpr 'total["hw_hash"]') sw_hash $(jexpr 'total["sw_hash"]')" \
-	is 'total["hw_hash"] == 512 and total["sw_hash"] == 0 and sum(c["kthread"] for c in total["cpus"]) == 512'
+	is 'total["hw_hash"] == 512 and total["sw_hash"] == 0 and cpus_sum("kthread") == 512'
 
 # --- remote programs. drop: counted, nothing reaches a socket.
 udp_sink() { python3 - "$@" <<'EOF'
@@ -165,26 +171,25 @@ except socket.timeout:
 print(n, bad)
 EOF
 }
-start_tool -m hash -r drop
-udp_sink 8 > "$work/sink" &
-sink=$!
-sleep 1
-gen --flows 16 --count 50
-finish_tool 800
-wait $sink
-check remote-drop "drop $(jexpr 'sum(c["drop"] for c in total["cpus"])') pass $(jexpr 'sum(c["pass"] for c in total["cpus"])'), socket got $(cat "$work/sink")" \
-	is 'sum(c["drop"] for c in total["cpus"]) == 800 and sum(c["pass"] for c in total["cpus"]) == 0' -a "$(cut -d' ' -f1 "$work/sink")" = 0
+# remote_run PROG: 800 datagrams through the tool with remote program
+# PROG, while a socket on the DUT counts what reaches it into $work/sink
+remote_run() {
+	start_tool -m hash -r "$1"
+	udp_sink 8 > "$work/sink" &
+	sink=$!
+	sleep 1
+	gen --flows 16 --count 50
+	finish_tool 800
+	wait $sink
+}
+remote_run drop
+check remote-drop "drop $(jexpr 'cpus_sum("drop")') pass $(jexpr 'cpus_sum("pass")'), socket got $(cat "$work/sink")" \
+	is 'cpus_sum("drop") == 800 and cpus_sum("pass") == 0' -a "$(cut -d' ' -f1 "$work/sink")" = 0
 
 # pass: counted, and every datagram reaches the socket intact
-start_tool -m hash -r pass
-udp_sink 8 > "$work/sink" &
-sink=$!
-sleep 1
-gen --flows 16 --count 50
-finish_tool 800
-wait $sink
-check remote-pass "pass $(jexpr 'sum(c["pass"] for c in total["cpus"])'), socket got (count, bad) $(cat "$work/sink")" \
-	is 'sum(c["pass"] for c in total["cpus"]) == 800 and cpu(0)["pass"] > 0 and cpu(1)["pass"] > 0' -a "$(cat "$work/sink")" = "800 0"
+remote_run pass
+check remote-pass "pass $(jexpr 'cpus_sum("pass")'), socket got (count, bad) $(cat "$work/sink")" \
+	is 'cpus_sum("pass") == 800 and cpu(0)["pass"] > 0 and cpu(1)["pass"] > 0' -a "$(cat "$work/sink")" = "800 0"
 
 # redirect: through a devmap out of another veth, received by its peer
 # (GRO on gives the peer the NAPI that XDP frames need)
@@ -199,8 +204,8 @@ start_tool -m hash -r redirect -R rsr0
 gen --flows 16 --count 50
 finish_tool 800
 after=$(rx_of)
-check remote-redirect "redirect $(jexpr 'sum(c["redirect"] for c in total["cpus"])'), peer rx $before -> $after" \
-	is 'sum(c["redirect"] for c in total["cpus"]) == 800' -a "$((after - before))" -ge 800
+check remote-redirect "redirect $(jexpr 'cpus_sum("redirect")'), peer rx $before -> $after" \
+	is 'cpus_sum("redirect") == 800' -a "$((after - before))" -ge 800
 ip link del rsr0
 ip netns del rssdst
 

@@ -9,7 +9,8 @@
       "stats" objects), events(type) (objects of that type), cpu(n, obj)
       (the per-CPU entry of CPU n in obj, default total, {} if absent),
       settled(type) (stats intervals with traffic after the last event of
-      that type), imbalance(objs, field) (max/mean over CPUs 0 and 1)
+      that type), imbalance(objs, field) (max/mean over CPUs 0 and 1),
+      cpus_sum(field) (a per-CPU field of total, summed over CPUs)
 """
 import argparse
 import json
@@ -76,6 +77,7 @@ def main():
         load = [sum(env["cpu"](c, o).get(field, 0) for o in objs) for c in cpus]
         return max(load) * len(load) / sum(load) if sum(load) else 0
 
+    env["cpus_sum"] = lambda field: sum(c[field] for c in env["total"]["cpus"])
     env["settled"] = settled
     env["imbalance"] = imbalance
     print(eval(a.expr, env))
