@@ -35,9 +35,22 @@ tap_results() {
 		case $line in
 		"ok "*"# SKIP"*) result SKIP "$prefix/$name" "${line#*# SKIP}" ;;
 		"ok "*) result PASS "$prefix/$name" ;;
-		"not ok "*) result FAIL "$prefix/$name" ;;
+		"not ok "*)
+			result FAIL "$prefix/$name"
+			failure_detail "$tap" "$name"
+			;;
 		esac
 	done < <(grep -E '^(ok|not ok) [0-9]+ ' "$tap")
+}
+
+# The harness's lines for test @2 in @1 (from its "RUN" line to its
+# verdict), so a failure in CI says which check failed and why.
+failure_detail() {
+	awk -v t="$2" '
+		$0 ~ "^#  *RUN  *" && index($0, t) { on = 1; n = 0 }
+		on && n < 40 { print "      " $0; n++ }
+		on && /^(not )?ok / { exit }
+	' "$1"
 }
 
 step "dependencies"
