@@ -8,6 +8,15 @@ set -euo pipefail
 "$SWRSS_TOP/scripts/tree.sh"
 "$SWRSS_TOP/scripts/build-kernel.sh" test
 "$SWRSS_TOP/scripts/selftests.sh"
-"$SWRSS_TOP/scripts/vm.sh" -q -k test -o "$OUT/bench" -t 1200 -- \
-	"$SWRSS_TOP/tests/bench-guest.sh"
+# The base kernel (6.12 without the series), for e1000e's stack path
+# before the series; built once, from a worktree at the base tag.
+base_tree=$BUILD/linux-base
+[ -d "$base_tree" ] ||
+	git -C "$TREE" worktree add -q --detach "$base_tree" "$BASE_TAG"
+TREE=$base_tree "$SWRSS_TOP/scripts/build-kernel.sh" base
+"$SWRSS_TOP/scripts/vm.sh" -q -k base -n 2 -o "$OUT/bench-base" -t 600 -- \
+	"$SWRSS_TOP/tests/bench-e1000e.sh" stack
+base_pps=$(awk '/^e1000e-stack-pps/ { print $2 }' "$OUT/bench-base/console.log")
+"$SWRSS_TOP/scripts/vm.sh" -q -k test -n 2 -o "$OUT/bench" -t 1800 -- \
+	"$SWRSS_TOP/tests/bench-guest.sh" "$base_pps"
 cat "$OUT/bench/results.md"

@@ -8,13 +8,13 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-flavour=${1:?usage: build-kernel.sh test|debug|arm64}
+flavour=${1:?usage: build-kernel.sh test|debug|arm64|base}
 obj=$BUILD/obj-$flavour
 frags=("$SWRSS_TOP/configs/x86_64.config")
 kargs=(ARCH=x86_64)
 target=bzImage
 case $flavour in
-test) ;;
+test|base) ;;
 debug) frags+=("$SWRSS_TOP/configs/debug.config") ;;
 arm64)
 	frags=("$SWRSS_TOP/configs/arm64.config")

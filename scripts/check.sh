@@ -78,7 +78,7 @@ if "$S/selftests.sh"; then
 		[ -f "$(kernel_image "$k")" ] || { result FAIL "vm/$k" "no kernel"; continue; }
 		mem=1024 t=1200
 		[ "$k" = debug ] && mem=2048 t=2400
-		"$S/vm.sh" -q -k "$k" -m $mem -t $t -o "$check/vm-$k" -- \
+		"$S/vm.sh" -q -s -k "$k" -n 2 -m $mem -t $t -o "$check/vm-$k" -- \
 			"$SWRSS_TOP/tests/guest-tests.sh" "$k" ||
 			info "$k: guest tests exited non-zero"
 		for tap in "$check/vm-$k"/*.tap; do

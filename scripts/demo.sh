@@ -8,5 +8,5 @@ set -euo pipefail
 "$SWRSS_TOP/scripts/tree.sh"
 "$SWRSS_TOP/scripts/build-kernel.sh" test
 "$SWRSS_TOP/scripts/selftests.sh"
-"$SWRSS_TOP/scripts/vm.sh" -k test -o "$OUT/demo" -t 600 -- \
+"$SWRSS_TOP/scripts/vm.sh" -k test -n 2 -o "$OUT/demo" -t 600 -- \
 	"$SWRSS_TOP/tests/demo-guest.sh" 2>&1 | grep -v '^\[ *[0-9.]*\] '

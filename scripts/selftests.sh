@@ -7,7 +7,7 @@ set -euo pipefail
 
 sel=$BUILD/selftests
 mkdir -p "$sel"
-for suite in net/cpumap; do
+for suite in net/cpumap drivers/net/xdp; do
 	out=$sel/$(basename "$suite")
 	info "building selftests $suite"
 	make -s -C "$TREE/tools/testing/selftests/$suite" OUTPUT="$out" \

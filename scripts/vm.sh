@@ -2,7 +2,7 @@
 # Boot a swrss kernel in QEMU and run one command in it.
 #
 #   vm.sh [-k flavour] [-c cpus] [-m mem] [-t timeout] [-o resultdir]
-#         [-n nics] -- command [args...]
+#         [-n nics] [-s] -- command [args...]
 #
 # The guest sees the host root read-only over virtio-9p (so ip, bpftool,
 # xdp-tools, tcpdump, iperf3 and the test binaries just work), writable
@@ -10,12 +10,17 @@
 # /mnt/results.  The command's exit status becomes vm.sh's; the serial
 # console (kernel log and the command's output) is saved in
 # <resultdir>/console.log and streamed to stderr unless -q.
-# -n N adds N e1000e NICs on one QEMU hub.
+# -n N adds N e1000e NICs on one QEMU hub.  -s runs TCG on one host
+# thread (thread=single): QEMU 7.2's multi-threaded TCG can let a vCPU run
+# an int3 that text_poke_bp() has already taken back on another, which
+# the kernel then reports as an Oops (seen in bpf_dispatcher_xdp_func
+# when XDP programs are swapped under traffic).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 flavour=test cpus=2 mem=1024 timeout=900 results=$OUT/vm nics=0 quiet=0
-while getopts k:c:m:t:o:n:q opt; do
+tcg_thread=
+while getopts k:c:m:t:o:n:qs opt; do
 	case $opt in
 	k) flavour=$OPTARG ;;
 	c) cpus=$OPTARG ;;
@@ -24,7 +29,8 @@ while getopts k:c:m:t:o:n:q opt; do
 	o) results=$OPTARG ;;
 	n) nics=$OPTARG ;;
 	q) quiet=1 ;;
-	*) die "usage: vm.sh [-k flavour] [-c cpus] [-m MiB] [-t s] [-o dir] [-n nics] [-q] -- cmd..." ;;
+	s) tcg_thread=single ;;
+	*) die "usage: vm.sh [-k flavour] [-c cpus] [-m MiB] [-t s] [-o dir] [-n nics] [-q] [-s] -- cmd..." ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -59,7 +65,10 @@ accel() {
 
 qemu_args() {
 	local i
-	echo -M pc -accel "$(accel)" -cpu max -smp "$cpus" -m "$mem"
+	local a
+	a=$(accel)
+	[ "$a" = tcg ] && a=tcg${tcg_thread:+,thread=$tcg_thread}
+	echo -M pc -accel "$a" -cpu max -smp "$cpus" -m "$mem"
 	echo -display none -no-reboot -monitor none
 	echo -serial "file:$results/console.log"
 	echo -kernel "$kernel"

@@ -1,7 +1,9 @@
 #!/bin/sh
-# make demo, inside the VM: UDP flows arrive on one veth device from a
-# traffic source whose transmit (and so the device's RX) runs on CPU 0.
-# First without XDP (all work on CPU 0), then with the software-RSS tool
+# make demo, inside the VM: UDP flows arrive on the first of the VM's two
+# e1000e NICs (one RX queue, so one CPU takes all its interrupts) from the
+# second, in a namespace of its own; without the NICs (vm.sh -n 2), on a
+# veth device whose RX runs on the sender's CPU, CPU 0.
+# First without XDP (all work on one CPU), then with the software-RSS tool
 # (samples/bpf/xdp_redirect_cpu, Toeplitz hash) spreading the flows
 # through a cpumap over all CPUs, showing packets/s processed per CPU.
 # The flows share one address pair and differ in the source port, which
@@ -27,43 +29,62 @@ table() {
 	echo
 	prev=$(softnet_processed)
 	vprev=$(cpumap_verdicts "$ncpu")
+	tprev=$(cut -d' ' -f1 /proc/uptime)
 	t=1
 	while [ $t -le "$secs" ]; do
 		sleep 1
 		cur=$(softnet_processed)
 		vcur=$(cpumap_verdicts "$ncpu")
+		# the rates are per second of the interval really elapsed: the
+		# sampling itself takes time on a loaded TCG guest
+		tcur=$(cut -d' ' -f1 /proc/uptime)
+		dt=$(awk "BEGIN { print $tcur - $tprev }")
 		printf '%-5s' "$t"
 		# shellcheck disable=SC2086
 		set -- $prev
 		i=0
 		for c in $cur; do
-			printf ' | %8s  ' "$((c - $1))"
+			printf ' | %8s  ' "$(awk "BEGIN { printf \"%d\", ($c - $1) / $dt }")"
 			shift
 			v=$(echo "$vcur" | cut -d' ' -f$((3 * i + 1))-$((3 * i + 3)))
 			w=$(echo "$vprev" | cut -d' ' -f$((3 * i + 1))-$((3 * i + 3)))
 			# shellcheck disable=SC2086
-			printf '%-20s' "$(echo $v $w | awk '{ printf "%d/%d/%d", $1 - $4, $2 - $5, $3 - $6 }')"
+			printf '%-20s' "$(echo $v $w | awk -v dt="$dt" '{ printf "%d/%d/%d", ($1 - $4) / dt, ($2 - $5) / dt, ($3 - $6) / dt }')"
 			i=$((i + 1))
 		done
 		echo
 		prev=$cur
 		vprev=$vcur
+		tprev=$tcur
 		t=$((t + 1))
 	done
 }
 
 modprobe pktgen 2>/dev/null
 cpumap_hist_on
-veth_pair dut0 src0 src
-mac=$(ip -br link show dut0 | awk '{print $3}')
-ip netns exec src sh -c ". $top/tests/lib-guest.sh; pktgen_setup src0 $mac 0 0 $rate 256 1"
+if [ -e /sys/class/net/eth1 ]; then
+	dev=eth0 src_dev=eth1 nic="e1000e (one RX queue)"
+	ip netns add src
+	ip link set eth1 netns src
+	ip addr add 10.200.0.1/24 dev eth0
+	ip link set eth0 up
+	ip -n src link set eth1 up
+else
+	dev=dut0 src_dev=src0 nic="veth"
+	veth_pair dut0 src0 src
+fi
+wait_carrier "$dev" src "$src_dev"
+mac=$(cat "/sys/class/net/$dev/address")
+ip netns exec src sh -c ". $top/tests/lib-guest.sh; pktgen_setup $src_dev $mac 0 0 $rate 256 1"
 pktgen_start src
 
-table "without XDP: UDP, one address pair, 256 source ports (pktgen ratep $rate), all received on CPU 0"
+table "$nic without XDP: UDP, one address pair, 256 source ports (pktgen ratep $rate), all on one CPU"
 
-"$TOOL" -d dut0 -r pass -i 1 > /tmp/rss.log 2>&1 &
+"$TOOL" -d "$dev" -r pass -i 1 > /tmp/rss.log 2>&1 &
 rss=$!
-sleep 2
+wait_xdp_attached "$dev" $rss
+wait_carrier "$dev" src "$src_dev"	# e1000e resets when its first XDP program is attached
+sleep 1
 table "with XDP + cpumap (xdp_redirect_cpu -r pass, Toeplitz hash): spread over $ncpu CPUs"
 kill -INT $rss
 wait $rss

@@ -15,6 +15,12 @@ run_suite() {
 }
 
 run_suite net-cpumap "$sel/cpumap/xdp_cpumap"
+# Driver XDP on the two e1000e of the VM's hub (vm.sh -n 2): eth0 is the
+# device under test, eth1 its peer.
+if [ -e /sys/class/net/eth0 ] && [ -e /sys/class/net/eth1 ]; then
+	export XDP_DRV_IF=eth0 XDP_DRV_PEER_IF=eth1
+	run_suite drv-xdp-e1000e "$sel/xdp/xdp_drv"
+fi
 # The tool is user space and BPF: its kernel paths are the cpumap suite's,
 # so it runs on the test kernel only, where TCG runs it 4x faster.
 [ "$flavour" = debug ] || run_suite rss-tool "$top/tests/rss-tool.sh" "$top/build/linux"

@@ -111,3 +111,15 @@ wait_xdp_attached() {
 	done
 	return 1
 }
+
+# Wait (up to 10 s) for a carrier on $1 and on $3 in namespace $2: e1000e
+# renegotiates its link when its first XDP program is attached.
+wait_carrier() {
+	for _ in $(seq 100); do
+		[ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ] &&
+			[ "$(ip netns exec "$2" cat "/sys/class/net/$3/carrier" 2>/dev/null)" = 1 ] &&
+			return 0
+		sleep 0.1
+	done
+	return 1
+}

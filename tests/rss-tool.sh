@@ -289,6 +289,40 @@ check bad-input-already-attached "exit $rc, $(cat "$work/bad.err"), attached: $o
 	"$(grep -c 'another XDP program is attached' "$work/bad.err")" = 1
 kill -TERM "$tool_pid"; wait "$tool_pid"
 
+# --- hw on e1000e (vm.sh -n 2): the NIC's own Toeplitz hash of TCP flows
+# must put each flow on the CPU that the tool's software hash, with the
+# key the NIC reports (ethtool -x), names for it.
+if [ -e /sys/class/net/eth1 ]; then
+	ip netns add rsse
+	ip link set eth1 netns rsse
+	sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
+	ip netns exec rsse sysctl -qw net.ipv6.conf.eth1.disable_ipv6=1
+	ip link set eth0 up
+	ip -n rsse link set eth1 up
+	wait_carrier eth0 rsse eth1
+	key=$(ethtool -x eth0 | awk '/^RSS hash key:/ { getline; print }')
+	egen="taskset -c 0 ip netns exec rsse python3 $top/tests/flowgen.py eth1 --proto tcp"
+	egen="$egen --dst-mac $(cat /sys/class/net/eth0/address) --flows 64 --ramp"
+	$egen --print-flows > "$work/eflows"
+	# shellcheck disable=SC2046
+	"$TOOL" -c 0-1 -k "$key" -j $(awk '{printf " --flow %s", $1}' "$work/eflows") > "$work/equery"
+	expect=$(paste -d' ' "$work/eflows" <(jq -r .cpu "$work/equery") |
+		awk '{c[$3] += $2} END {printf "%d %d", c[0], c[1]}')
+	total=$(awk '{s += $2} END {print s}' "$work/eflows")
+	"$TOOL" -d eth0 -m hw -k "$key" -c 0-1 -j -i 0.5 > "$work/out" 2> "$work/err" &
+	tool_pid=$!
+	wait_xdp_attached eth0 "$tool_pid"
+	wait_carrier eth0 rsse eth1	# e1000e resets for its first program
+	$egen > /dev/null
+	finish_tool "$total"
+	got="$(jexpr 'cpu(0)["kthread"]') $(jexpr 'cpu(1)["kthread"]')"
+	check hw-mode-e1000e-toeplitz "hw_hash $(jexpr 'total["hw_hash"]') of $total; per CPU got $got, the key says $expect" \
+		is "total[\"hw_hash\"] == $total and total[\"sw_hash\"] == 0" \
+		-a "$got" = "$expect" -a "${expect% *}" != 0 -a "${expect#* }" != 0
+	ip -n rsse link set eth1 netns 1
+	ip netns del rsse
+fi
+
 echo "1..$n"
 ip link del rss0
 ip netns del rsssrc
