@@ -45,7 +45,7 @@ check_config() {
 	return $bad
 }
 
-[ -d "$TREE/.git" ] || die "no kernel tree: run make tree"
+[ -e "$TREE/.git" ] || die "no kernel tree: run make tree"
 mkdir -p "$obj"
 kmake tinyconfig >/dev/null
 (cd "$obj" && "$TREE/scripts/kconfig/merge_config.sh" -m -O "$obj" .config "${frags[@]}" >/dev/null)
