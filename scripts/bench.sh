@@ -16,7 +16,8 @@ base_tree=$BUILD/linux-base
 TREE=$base_tree "$SWRSS_TOP/scripts/build-kernel.sh" base
 "$SWRSS_TOP/scripts/vm.sh" -q -k base -n 2 -o "$OUT/bench-base" -t 600 -- \
 	"$SWRSS_TOP/tests/bench-e1000e.sh" stack
-base_pps=$(awk '/^e1000e-stack-pps/ { print $2 }' "$OUT/bench-base/console.log")
+base_stack=$(tr -d '\r' < "$OUT/bench-base/console.log" |
+	awk '/^e1000e-stack / { print $2 "," $3 }')
 "$SWRSS_TOP/scripts/vm.sh" -q -k test -n 2 -o "$OUT/bench" -t 1800 -- \
-	"$SWRSS_TOP/tests/bench-guest.sh" "$base_pps"
+	"$SWRSS_TOP/tests/bench-guest.sh" "$base_stack"
 cat "$OUT/bench/results.md"

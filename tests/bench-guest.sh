@@ -135,6 +135,6 @@ tcp_row "cpumap to CPU 1, GRO on" "$gro"
 tcp_row "cpumap to CPU 1, GRO off" "$nogro"
 echo "GRO on / GRO off through cpumap: $(awk "BEGIN { printf \"%.2f\", $gro / $nogro }")" >> "$out"
 # e1000e, on the VM's two NICs (vm.sh -n 2); $1 is the base kernel's
-# stack rate on it, from scripts/bench.sh's first run.
+# stack rate and cost on it (RATE,NS), from scripts/bench.sh's first run.
 [ -e /sys/class/net/eth1 ] && "$top/tests/bench-e1000e.sh" all "$out" "${1:-}"
 cat "$out"
