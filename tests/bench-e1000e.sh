@@ -10,6 +10,7 @@
 # $1 is "stack" for the stack row alone (printed: the base kernel's run),
 # else the table is appended to $2, with $3 the stack rate of the base
 # kernel, if measured.
+# shellcheck disable=SC2046 # "set -- $(measure)" splits its fields on purpose
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib-guest.sh"
 secs=${SWRSS_BENCH_SECS:-6}
