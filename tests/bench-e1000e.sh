@@ -16,12 +16,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 secs=${SWRSS_BENCH_SECS:-6}
 what=$1 out=$2 base_kernel=${3:-}
 
-ip netns add pg
-ip link set eth1 netns pg
-ip addr add 10.200.0.1/24 dev eth0
-ip link set eth0 up
-ip -n pg link set eth1 up
-wait_carrier eth0 pg eth1
+nic_pair pg 10.200.0.1/24
 mac=$(cat /sys/class/net/eth0/address)
 for irq in $(awk -F: '/eth0/ { print $1 }' /proc/interrupts); do
 	echo 2 > "/proc/irq/${irq# }/smp_affinity"

@@ -64,16 +64,11 @@ modprobe pktgen 2>/dev/null
 cpumap_hist_on
 if [ -e /sys/class/net/eth1 ]; then
 	dev=eth0 src_dev=eth1 nic="e1000e (one RX queue)"
-	ip netns add src
-	ip link set eth1 netns src
-	ip addr add 10.200.0.1/24 dev eth0
-	ip link set eth0 up
-	ip -n src link set eth1 up
+	nic_pair src 10.200.0.1/24
 else
 	dev=dut0 src_dev=src0 nic="veth"
 	veth_pair dut0 src0 src
 fi
-wait_carrier "$dev" src "$src_dev"
 mac=$(cat "/sys/class/net/$dev/address")
 ip netns exec src sh -c ". $top/tests/lib-guest.sh; pktgen_setup $src_dev $mac 0 0 $rate 256 1"
 pktgen_start src

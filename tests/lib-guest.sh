@@ -112,6 +112,20 @@ wait_xdp_attached() {
 	return 1
 }
 
+# The VM's two e1000e (vm.sh -n 2) as a link, like veth_pair's: eth1 moves
+# into namespace $1, eth0 gets address $2 if given, both come up without
+# IPv6 (only the callers' traffic on the wire), and with a carrier.
+nic_pair() {
+	ip netns add "$1"
+	ip link set eth1 netns "$1"
+	sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.eth1.disable_ipv6=1
+	[ -z "${2:-}" ] || ip addr add "$2" dev eth0
+	ip link set eth0 up
+	ip -n "$1" link set eth1 up
+	wait_carrier eth0 "$1" eth1
+}
+
 # Wait (up to 10 s) for a carrier on $1 and on $3 in namespace $2: e1000e
 # renegotiates its link when its first XDP program is attached.
 wait_carrier() {

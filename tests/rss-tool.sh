@@ -293,13 +293,7 @@ kill -TERM "$tool_pid"; wait "$tool_pid"
 # must put each flow on the CPU that the tool's software hash, with the
 # key the NIC reports (ethtool -x), names for it.
 if [ -e /sys/class/net/eth1 ]; then
-	ip netns add rsse
-	ip link set eth1 netns rsse
-	sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
-	ip netns exec rsse sysctl -qw net.ipv6.conf.eth1.disable_ipv6=1
-	ip link set eth0 up
-	ip -n rsse link set eth1 up
-	wait_carrier eth0 rsse eth1
+	nic_pair rsse
 	key=$(ethtool -x eth0 | awk '/^RSS hash key:/ { getline; print }')
 	egen="taskset -c 0 ip netns exec rsse python3 $top/tests/flowgen.py eth1 --proto tcp"
 	egen="$egen --dst-mac $(cat /sys/class/net/eth0/address) --flows 64 --ramp"
