@@ -93,3 +93,12 @@ row "XDP_DROP (xdp-bench drop)" "$1" "$3"
 set -- $(xdp_measure tx)
 row "XDP_TX (xdp-bench tx): received" "$1" "$3"
 echo "XDP_TX: $2 packets/s sent back and received by the peer" >> "$out"
+
+# TCP: eth0's and eth1's interrupts on CPU 0 with the sender, as on a box
+# whose NIC interrupts all land on one CPU; the reader, or the cpumap
+# entry, on CPU 1.
+for irq in $(awk -F: '/eth[01]/ { print $1 }' /proc/interrupts); do
+	echo 1 > "/proc/irq/${irq# }/smp_affinity"
+done
+"$top/tests/bench-tcp.sh" eth0 pg eth1 "$out" \
+	"One TCP stream over e1000e (both ports' interrupts on the sender's CPU 0)"

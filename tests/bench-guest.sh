@@ -99,41 +99,11 @@ for mode in round-robin cpu proto hash hw; do
 done
 enqueue_hist_off
 
-# One TCP stream from the source namespace (CPU 0) to an iperf3 server
-# behind dut0: the direct path, and through a cpumap entry on CPU 1 with
-# and without GRO on dut0.  The sender has checksum offload off (XDP
-# frames carry no offload state), so every row gets MTU-sized segments.
-iperf3 -s -B 10.200.0.1 -D -I /tmp/iperf3.pid
-sleep 1
-goodput() {
-	taskset -c 0 ip netns exec src iperf3 -c 10.200.0.1 -t "$secs" -J 2>/dev/null |
-		jq '.end.sum_received.bits_per_second / 1e6 | floor'
-}
-tcp_row() {
-	printf '| %s | %s | %s |\n' "$1" "$2" "$(awk "BEGIN { printf \"%.2f\", $2 / $direct }")" >> "$out"
-}
-ethtool -K dut0 gro on
-direct=$(goodput)
-"$TOOL" -d dut0 -c 1 -m cpu -i 1 > /tmp/tcp.log 2>&1 &
-pid=$!
-wait_xdp_attached dut0 $pid
-gro=$(goodput)
-ethtool -K dut0 gro off
-nogro=$(goodput)
-kill -INT $pid
-wait $pid
-kill "$(cat /tmp/iperf3.pid)"
-{
-	echo
-	echo "One TCP stream (iperf3, $secs s), goodput"
-	echo
-	echo "| path | Mbit/s | ratio to direct |"
-	echo "|---|---|---|"
-} >> "$out"
-tcp_row "direct, no XDP (GRO on)" "$direct"
-tcp_row "cpumap to CPU 1, GRO on" "$gro"
-tcp_row "cpumap to CPU 1, GRO off" "$nogro"
-echo "GRO on / GRO off through cpumap: $(awk "BEGIN { printf \"%.2f\", $gro / $nogro }")" >> "$out"
+"$top/tests/bench-tcp.sh" dut0 src src0 "$out" \
+	"One TCP stream over veth (the veth's NAPI, and so its XDP, runs on the sender's CPU 0)"
+# The e1000e rows use the same addresses
+ip link del dut0
+ip netns del src
 # e1000e, on the VM's two NICs (vm.sh -n 2); $1 is the base kernel's
 # stack rate and cost on it (RATE,NS), from scripts/bench.sh's first run.
 [ -e /sys/class/net/eth1 ] && "$top/tests/bench-e1000e.sh" all "$out" "${1:-}"

@@ -1,0 +1,85 @@
+#!/bin/sh
+# make bench, inside the VM: one TCP stream into device $1, from $3 in
+# namespace $2 (address 10.200.0.2 there, 10.200.0.1 on $1), sent on CPU 0
+# and read on CPU 1, on the direct path and through a cpumap entry on CPU 1,
+# each with and without GRO on $1.  Appends a table titled $5 to $4.
+#
+# Both ends are tests/tcpstream.py, which copies nothing to or from user
+# space: under TCG, copies would cost more than everything GRO saves.
+# The sender's TSO is off: QEMU 7.2's e1000e "segments" TSO frames into
+# IP fragments, which GRO cannot merge, so the sender's stack segments.
+# shellcheck disable=SC2046 # "set -- $(stream)" splits its fields on purpose
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib-guest.sh"
+TOOL=$top/build/linux/samples/bpf/xdp_redirect_cpu
+dev=$1 ns=$2 peer=$3 out=$4 title=$5
+secs=${SWRSS_BENCH_SECS:-6}
+
+ip -n "$ns" addr add 10.200.0.2/24 dev "$peer" 2>/dev/null
+ip netns exec "$ns" ethtool -K "$peer" tso off
+H=/sys/kernel/tracing/events/xdp/xdp_cpumap_kthread
+echo 'hist:keys=common_cpu:vals=processed,gro_merged' >> "$H/trigger"
+taskset -c 1 python3 "$top/tests/tcpstream.py" recv 10.200.0.1 5201 &
+srv=$!
+sleep 1
+
+# CPU 0's and CPU 1's busy and total time, in USER_HZ ticks
+cpus() { awk '$1 == "cpu0" || $1 == "cpu1" { b = $2 + $3 + $4 + $7 + $8; printf "%d %d ", b, b + $5 + $6 } END { print "" }' /proc/stat; }
+# frames the cpumap kthreads processed, and skbs GRO merged, so far
+merged() { awk '/^\{ common_cpu:/ { p += $8; m += $10 } END { print p + 0, m + 0 }' "$H/hist"; }
+# "Mbit/s cpu0-busy% cpu1-busy% merged%" of one stream
+stream() {
+	c=$(cpus) g=$(merged)
+	r=$(ip netns exec "$ns" taskset -c 0 python3 "$top/tests/tcpstream.py" send 10.200.0.1 5201 "$secs")
+	d=$(cpus) h=$(merged)
+	echo "$c $d $g $h" | awk -v r="$r" '{
+		p = $11 - $9
+		printf "%d %.0f %.0f %s\n", r, 100 * ($5 - $1) / ($6 - $2), 100 * ($7 - $3) / ($8 - $4),
+			p ? sprintf("%.0f%%", 100 * ($12 - $10) / p) : "-"
+	}'
+}
+# name Mbit/s cpu0% cpu1% merged: also what a MB cost CPU 1, in ms
+row() {
+	printf '| %s | %s | %s | %s%% | %s%% | %s | %s |\n' "$1" "$2" \
+		"$(awk "BEGIN { printf \"%.2f\", $2 / $direct }")" "$3" "$4" \
+		"$(awk "BEGIN { printf \"%.1f\", $2 ? $4 * 10 / ($2 / 8) : 0 }")" "$5" >> "$out"
+}
+
+ethtool -K "$dev" gro on
+set -- $(stream)
+direct=$1
+d_gro="$*"
+ethtool -K "$dev" gro off
+set -- $(stream)
+d_nogro="$*"
+ethtool -K "$dev" gro on
+"$TOOL" -d "$dev" -c 1 -m cpu -i 1 > /tmp/bench-tcp.log 2>&1 &
+pid=$!
+wait_xdp_attached "$dev" $pid
+[ "$dev" != eth0 ] || wait_carrier eth0 "$ns" "$peer"
+sleep 1
+set -- $(stream)
+c_gro="$*"
+ethtool -K "$dev" gro off
+set -- $(stream)
+c_nogro="$*"
+ethtool -K "$dev" gro on
+kill -INT $pid
+wait $pid
+kill $srv
+echo "!hist:keys=common_cpu:vals=processed,gro_merged" >> "$H/trigger"
+{
+	echo
+	echo "$title"
+	echo
+	echo "| path | Mbit/s | ratio to direct | CPU 0 busy | CPU 1 busy | CPU 1 ms/MB | frames GRO merged |"
+	echo "|---|---|---|---|---|---|---|"
+} >> "$out"
+# shellcheck disable=SC2086
+{
+	row "direct, GRO on" $d_gro
+	row "direct, GRO off" $d_nogro
+	row "cpumap to CPU 1, GRO on" $c_gro
+	row "cpumap to CPU 1, GRO off" $c_nogro
+}
+echo "Through cpumap, GRO on / GRO off: $(echo "$c_gro $c_nogro" | awk '{ printf "%.2f", $1 / $5 }')" >> "$out"
