@@ -15,8 +15,8 @@ veth_pair dut0 src0 src
 mac=$(ip -br link show dut0 | awk '{print $3}')
 ip netns exec src sh -c ". $(dirname "$0")/lib-guest.sh; pktgen_setup src0 $mac 0 0 0 254"
 
-traffic_on() { pktgen_start src; sleep 1; }
-traffic_off() { pktgen_stop src; wait; }
+traffic_on() { pktgen_start src; pg=$!; sleep 1; }
+traffic_off() { pktgen_stop src; wait $pg; }
 
 # Packets/s dut0 received (XDP frames included) over $secs seconds: the
 # same counter and clock for every row.
@@ -27,12 +27,17 @@ rx_rate() {
 	echo $(((b - a) / secs))
 }
 
-# The same while an xdp-bench command handles the traffic.
+# Programs are attached and detached only while no traffic runs: under
+# QEMU 7.2's multi-threaded TCG, a vCPU running the XDP dispatcher while
+# another patches it can execute a stale int3 (see scripts/vm.sh).
+# The same as rx_rate while an xdp-bench command handles the traffic.
 xdp_bench_rate() {
 	xdp-bench "$@" -i 1 dut0 > /tmp/xb.log 2>&1 &
 	pid=$!
-	sleep 1
+	wait_xdp_attached dut0 $pid
+	traffic_on
 	rx_rate
+	traffic_off
 	kill -INT $pid
 	wait $pid
 }
@@ -51,10 +56,8 @@ traffic_off
 } > "$out"
 row "stack, no XDP (UDP to a closed port)" "$base"
 for mode in "drop" "redirect-cpu -c 1 -r drop" "redirect-cpu -c 0 -c 1 -p l4-hash -r pass"; do
-	traffic_on
 	# shellcheck disable=SC2086
 	rate=$(xdp_bench_rate $mode)
-	traffic_off
 	row "xdp-bench $mode" "${rate:-0}"
 done
 
@@ -68,17 +71,16 @@ enqueue_hist_on
 steer_row() {
 	name=$1
 	shift
-	traffic_on
 	"$@" > /tmp/steer.log 2>&1 &
 	pid=$!
 	wait_xdp_attached dut0 $pid
-	sleep 1
+	traffic_on
 	a=$(cpumap_offered 2)
 	rate=$(rx_rate)
 	b=$(cpumap_offered 2)
+	traffic_off
 	kill -INT $pid
 	wait $pid
-	traffic_off
 	echo "$a $b" | awk -v name="$name" -v rate="$rate" -v r="$(ratio "${rate:-0}")" '{
 		c0 = $3 - $1; c1 = $4 - $2; t = c0 + c1
 		if (!t) t = 1
