@@ -155,11 +155,16 @@ check hw-mode-uses-driver-hash "hw_hash $(jexpr 'total["hw_hash"]') sw_hash $(je
 	is 'total["hw_hash"] == 512 and total["sw_hash"] == 0 and cpus_sum("kthread") == 512'
 
 # --- remote programs. drop: counted, nothing reaches a socket.
+# udp_sink SECS READY: count datagrams to port 9 until SECS pass without
+# one; READY is created once the socket is bound. The receive buffer holds
+# every datagram of a run, so a slow reader cannot lose any.
 udp_sink() { python3 - "$@" <<'EOF'
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, 33, 16 << 20)  # SO_RCVBUFFORCE
 s.bind(("10.200.0.1", 9))
 s.settimeout(float(sys.argv[1]))
+open(sys.argv[2], "w").close()
 n = bad = 0
 try:
     while True:
@@ -171,13 +176,19 @@ except socket.timeout:
 print(n, bad)
 EOF
 }
+# the UDP counters that tell where datagrams were lost, as "name=value ..."
+udp_errors() {
+	awk '/^Udp:/ { if (!h) { split($0, k); h = 1 } else for (i = 2; i <= NF; i++)
+		if (k[i] ~ /Errors|NoPorts/) printf "%s=%s ", k[i], $i }' /proc/net/snmp
+}
 # remote_run PROG: 800 datagrams through the tool with remote program
 # PROG, while a socket on the DUT counts what reaches it into $work/sink
 remote_run() {
 	start_tool -m hash -r "$1"
-	udp_sink 8 > "$work/sink" &
+	rm -f "$work/bound"
+	udp_sink 8 "$work/bound" > "$work/sink" &
 	sink=$!
-	sleep 1
+	for _ in $(seq 100); do [ -e "$work/bound" ] && break; sleep 0.1; done
 	gen --flows 16 --count 50
 	finish_tool 800
 	wait $sink
@@ -188,7 +199,7 @@ check remote-drop "drop $(jexpr 'cpus_sum("drop")') pass $(jexpr 'cpus_sum("pass
 
 # pass: counted, and every datagram reaches the socket intact
 remote_run pass
-check remote-pass "pass $(jexpr 'cpus_sum("pass")'), socket got (count, bad) $(cat "$work/sink")" \
+check remote-pass "pass $(jexpr 'cpus_sum("pass")'), socket got (count, bad) $(cat "$work/sink"), UDP $(udp_errors)" \
 	is 'cpus_sum("pass") == 800 and cpu(0)["pass"] > 0 and cpu(1)["pass"] > 0' -a "$(cat "$work/sink")" = "800 0"
 
 # redirect: through a devmap out of another veth, received by its peer
