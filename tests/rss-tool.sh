@@ -178,8 +178,7 @@ EOF
 }
 # the UDP counters that tell where datagrams were lost, as "name=value ..."
 udp_errors() {
-	awk '/^Udp:/ { if (!h) { split($0, k); h = 1 } else for (i = 2; i <= NF; i++)
-		if (k[i] ~ /Errors|NoPorts/) printf "%s=%s ", k[i], $i }' /proc/net/snmp
+	nstat -az UdpNoPorts UdpInErrors UdpRcvbufErrors | awk 'NR > 1 {printf "%s=%s ", $1, $2}'
 }
 # remote_run PROG: 800 datagrams through the tool with remote program
 # PROG, while a socket on the DUT counts what reaches it into $work/sink
