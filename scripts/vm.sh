@@ -2,7 +2,7 @@
 # Boot a swrss kernel in QEMU and run one command in it.
 #
 #   vm.sh [-k flavour] [-c cpus] [-m mem] [-t timeout] [-o resultdir]
-#         [-n nics] [-s] -- command [args...]
+#         [-n nics] [-T tap] [-s] -- command [args...]
 #
 # The guest sees the host root read-only over virtio-9p (so ip, bpftool,
 # xdp-tools, tcpdump, iperf3 and the test binaries just work), writable
@@ -10,7 +10,12 @@
 # /mnt/results.  The command's exit status becomes vm.sh's; the serial
 # console (kernel log and the command's output) is saved in
 # <resultdir>/console.log and streamed to stderr unless -q.
-# -n N adds N e1000e NICs on one QEMU hub.  -s runs TCG on one host
+# -n N adds N e1000e NICs on one QEMU hub.  -T TAP adds one more e1000e,
+# on the host's tap device TAP (which must exist), after those.
+# -k arm64 boots the arm64 kernel on QEMU's arm "virt" machine (Cortex-A53)
+# with build-qemu.sh's QEMU: the root is build/arm64-root (arm64-root.sh),
+# the checkout is mounted at its host path, and the -n NICs are emulated
+# Armada 3700 NETA ports, driven by mvneta.  -s runs TCG on one host
 # thread (thread=single): QEMU 7.2's multi-threaded TCG can let a vCPU run
 # an int3 that text_poke_bp() has already taken back on another, which
 # the kernel then reports as an Oops (seen in bpf_dispatcher_xdp_func
@@ -19,8 +24,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 flavour=test cpus=2 mem=1024 timeout=900 results=$OUT/vm nics=0 quiet=0
-tcg_thread=
-while getopts k:c:m:t:o:n:qs opt; do
+tcg_thread='' tap=''
+while getopts k:c:m:t:o:n:T:qs opt; do
 	case $opt in
 	k) flavour=$OPTARG ;;
 	c) cpus=$OPTARG ;;
@@ -28,9 +33,10 @@ while getopts k:c:m:t:o:n:qs opt; do
 	t) timeout=$OPTARG ;;
 	o) results=$OPTARG ;;
 	n) nics=$OPTARG ;;
+	T) tap=$OPTARG ;;
 	q) quiet=1 ;;
 	s) tcg_thread=single ;;
-	*) die "usage: vm.sh [-k flavour] [-c cpus] [-m MiB] [-t s] [-o dir] [-n nics] [-q] [-s] -- cmd..." ;;
+	*) die "usage: vm.sh [-k flavour] [-c cpus] [-m MiB] [-t s] [-o dir] [-n nics] [-T tap] [-q] [-s] -- cmd..." ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -66,6 +72,7 @@ accel() {
 qemu_args() {
 	local i
 	local a
+	[ "$flavour" = arm64 ] && { qemu_args_arm64; return; }
 	a=$(accel)
 	[ "$a" = tcg ] && a=tcg${tcg_thread:+,thread=$tcg_thread}
 	echo -M pc -accel "$a" -cpu max -smp "$cpus" -m "$mem"
@@ -81,19 +88,53 @@ qemu_args() {
 		echo -netdev hubport,id=hp$i,hubid=0
 		echo -device e1000e,netdev=hp$i,mac=52:54:00:12:34:$((56 + i))
 	done
+	if [ -n "$tap" ]; then
+		echo -netdev tap,id=tap0,ifname="$tap",script=no,downscript=no
+		echo -device e1000e,netdev=tap0,mac=52:54:00:12:35:56
+	fi
 }
 
-cmdline="console=ttyS0 panic=-1 oops=panic root=/dev/root rootfstype=9p"
+qemu_args_arm64() {
+	local i
+	echo -M virt -cpu cortex-a53 -accel tcg${tcg_thread:+,thread=$tcg_thread}
+	echo -smp "$cpus" -m "$mem"
+	echo -display none -no-reboot -monitor none
+	echo -serial "file:$results/console.log"
+	echo -kernel "$kernel"
+	echo -fsdev local,id=root,path="$BUILD/arm64-root",security_model=none,readonly=on
+	echo -device virtio-9p-device,fsdev=root,mount_tag=/dev/root
+	echo -fsdev local,id=top,path="$SWRSS_TOP",security_model=none,readonly=on
+	echo -device virtio-9p-device,fsdev=top,mount_tag=swrss
+	echo -fsdev local,id=res,path="$results",security_model=none
+	echo -device virtio-9p-device,fsdev=res,mount_tag=results
+	echo -nic none
+	for ((i = 0; i < nics; i++)); do
+		echo -netdev hubport,id=hp$i,hubid=0
+		echo -device armada3700-neta,netdev=hp$i,mac=52:54:00:12:36:$((56 + i))
+	done
+}
+
+if [ "$flavour" = arm64 ]; then
+	qemu=$BUILD/obj-qemu/qemu-system-aarch64
+	[ -x "$qemu" ] || die "no $qemu: run scripts/build-qemu.sh"
+	[ -d "$BUILD/arm64-root" ] || die "no arm64 root: run scripts/arm64-root.sh"
+	cmdline="console=ttyAMA0 init=/swrss-init"
+else
+	qemu=$(command -v qemu-system-x86_64)
+	cmdline="console=ttyS0 init=$SWRSS_TOP/scripts/guest-init.sh"
+fi
+cmdline+=" panic=-1 oops=panic root=/dev/root rootfstype=9p"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=512000 ro"
-cmdline+=" init=$SWRSS_TOP/scripts/guest-init.sh swrss.flavour=$flavour"
+cmdline+=" swrss.flavour=$flavour"
 cmdline+=" swrss.cmd=$results/cmd"
 # The debug kernel runs ~4x slower in TCG: a soft lockup is reported
 # after 120 s instead of 20 s (a real hang still shows).
 [ "$flavour" = debug ] && cmdline+=" kmemleak=on watchdog_thresh=60"
 
-info "booting $flavour kernel ($(accel), $cpus vCPUs): $*"
+if [ "$flavour" = arm64 ]; then how=tcg; else how=$(accel); fi
+info "booting $flavour kernel ($how, $cpus vCPUs): $*"
 # shellcheck disable=SC2046
-timeout -k 10 "$timeout" qemu-system-x86_64 $(qemu_args) -append "$cmdline" \
+timeout -k 10 "$timeout" "$qemu" $(qemu_args) -append "$cmdline" \
 	</dev/null >"$results/qemu.log" 2>&1 &
 qpid=$!
 if [ $quiet = 0 ]; then

@@ -109,4 +109,15 @@ ip netns del src
 # e1000e, on the VM's two NICs (vm.sh -n 2); $1 is the base kernel's
 # stack rate and cost on it (RATE,NS), from scripts/bench.sh's first run.
 [ -e /sys/class/net/eth1 ] && "$top/tests/bench-e1000e.sh" all "$out" "${1:-}"
+# A third e1000e on a host tap (scripts/bench.sh): the sender outside the
+# VM, and its interrupts on CPU 0
+if [ -e /sys/class/net/eth2 ]; then
+	sysctl -qw net.ipv6.conf.eth2.disable_ipv6=1
+	ip link set eth2 up
+	for irq in $(awk -F: '/eth2/ { print $1 }' /proc/interrupts); do
+		echo 1 > "/proc/irq/${irq# }/smp_affinity"
+	done
+	"$top/tests/bench-tcp.sh" eth2 host - "$out" \
+		"One TCP stream from the host, through a tap, into e1000e (its interrupts on CPU 0, the sender outside the VM)"
+fi
 cat "$out"

@@ -1,13 +1,20 @@
 #!/bin/sh
-# make bench, inside the VM: one TCP stream into device $1, from $3 in
-# namespace $2 (address 10.200.0.2 there, 10.200.0.1 on $1), sent on CPU 0
-# and read on CPU 1, on the direct path and through a cpumap entry on CPU 1,
-# each with and without GRO on $1.  Appends a table titled $5 to $4.
+# make bench, inside the VM: one TCP stream into device $1, read on CPU 1,
+# on the direct path and through a cpumap entry on CPU 1, each with and
+# without GRO on $1.  Appends a table titled $5 to $4.
+# The sender is $3 in namespace $2, on CPU 0 (address 10.200.0.2 there,
+# 10.200.0.1 on $1), or, with $2 "host", the host at the other end of
+# the tap device behind $1 (10.201.0.2 there, 10.201.0.1 on $1), which
+# scripts/bench.sh serves (see host_stream).  With the sender in the VM,
+# CPU 0 sends, takes every interrupt and runs the XDP program, and is
+# the bottleneck; with the sender on the host, CPU 0 only receives, and
+# the CPU the stack runs on (CPU 1 through the cpumap) is.
 #
 # Both ends are tests/tcpstream.py, which copies nothing to or from user
 # space: under TCG, copies would cost more than everything GRO saves.
 # The sender's TSO is off: QEMU 7.2's e1000e "segments" TSO frames into
-# IP fragments, which GRO cannot merge, so the sender's stack segments.
+# IP fragments, which GRO cannot merge, so the sender's stack segments
+# (a host sender's tap has no TSO, as QEMU does not enable it for e1000e).
 # shellcheck disable=SC2046 # "set -- $(stream)" splits its fields on purpose
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib-guest.sh"
@@ -15,13 +22,33 @@ TOOL=$top/build/linux/samples/bpf/xdp_redirect_cpu
 dev=$1 ns=$2 peer=$3 out=$4 title=$5
 secs=${SWRSS_BENCH_SECS:-6}
 
-ip -n "$ns" addr add 10.200.0.2/24 dev "$peer" 2>/dev/null
-ip netns exec "$ns" ethtool -K "$peer" tso off
+net=10.200.0
+if [ "$ns" = host ]; then
+	net=10.201.0
+	ip addr add $net.1/24 dev "$dev"
+	ip link set "$dev" up
+	wait_carrier "$dev"
+else
+	ip -n "$ns" addr add $net.2/24 dev "$peer" 2>/dev/null
+	ip netns exec "$ns" ethtool -K "$peer" tso off
+fi
 H=/sys/kernel/tracing/events/xdp/xdp_cpumap_kthread
 echo 'hist:keys=common_cpu:vals=processed,gro_merged' >> "$H/trigger"
-taskset -c 1 python3 "$top/tests/tcpstream.py" recv 10.200.0.1 5201 &
+taskset -c 1 python3 "$top/tests/tcpstream.py" recv $net.1 5201 &
 srv=$!
-sleep 1
+for _ in $(seq 100); do
+	ss -Htln "src $net.1:5201" | grep -q . && break
+	sleep 0.1
+done
+
+# Mbit/s of one stream of $secs seconds
+send() {
+	if [ "$ns" = host ]; then
+		host_stream $net.1 5201 "$secs"
+	else
+		ip netns exec "$ns" taskset -c 0 python3 "$top/tests/tcpstream.py" send $net.1 5201 "$secs"
+	fi
+}
 
 # CPU 0's and CPU 1's busy and total time, in USER_HZ ticks
 cpus() { awk '$1 == "cpu0" || $1 == "cpu1" { b = $2 + $3 + $4 + $7 + $8; printf "%d %d ", b, b + $5 + $6 } END { print "" }' /proc/stat; }
@@ -30,7 +57,7 @@ merged() { awk '/^\{ common_cpu:/ { p += $8; m += $10 } END { print p + 0, m + 0
 # "Mbit/s cpu0-busy% cpu1-busy% merged%" of one stream
 stream() {
 	c=$(cpus) g=$(merged)
-	r=$(ip netns exec "$ns" taskset -c 0 python3 "$top/tests/tcpstream.py" send 10.200.0.1 5201 "$secs")
+	r=$(send)
 	d=$(cpus) h=$(merged)
 	echo "$c $d $g $h" | awk -v r="$r" '{
 		p = $11 - $9
@@ -56,7 +83,11 @@ ethtool -K "$dev" gro on
 "$TOOL" -d "$dev" -c 1 -m cpu -i 1 > /tmp/bench-tcp.log 2>&1 &
 pid=$!
 wait_xdp_attached "$dev" $pid
-[ "$dev" != eth0 ] || wait_carrier eth0 "$ns" "$peer"
+case $ns in
+host) wait_carrier "$dev" ;;
+src) ;;
+*) wait_carrier "$dev" "$ns" "$peer" ;;
+esac
 sleep 1
 set -- $(stream)
 c_gro="$*"

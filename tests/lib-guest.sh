@@ -126,14 +126,33 @@ nic_pair() {
 	wait_carrier eth0 "$1" eth1
 }
 
-# Wait (up to 10 s) for a carrier on $1 and on $3 in namespace $2: e1000e
-# renegotiates its link when its first XDP program is attached.
+# Wait (up to 10 s) for a carrier on $1 and, if given, on $3 in namespace
+# $2: e1000e renegotiates its link when its first XDP program is attached.
 wait_carrier() {
 	for _ in $(seq 100); do
 		[ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ] &&
-			[ "$(ip netns exec "$2" cat "/sys/class/net/$3/carrier" 2>/dev/null)" = 1 ] &&
+			{ [ -z "${2:-}" ] ||
+				[ "$(ip netns exec "$2" cat "/sys/class/net/$3/carrier" 2>/dev/null)" = 1 ]; } &&
 			return 0
 		sleep 0.1
 	done
 	return 1
+}
+
+# Mbit/s of one TCP stream that the host sends for $3 seconds to $1 port
+# $2 (through the tap NIC of vm.sh -T), "0" if it failed.  The request
+# and the answer are files in the results directory, which
+# scripts/bench.sh's host_streams watches while the VM runs.
+host_stream() {
+	set -- "$1" "$2" "$3" "$(find "$SWRSS_RESULTS" -name 'stream.*.req' | wc -l)"
+	echo "$1 $2 $3" > "$SWRSS_RESULTS/stream.tmp"
+	mv "$SWRSS_RESULTS/stream.tmp" "$SWRSS_RESULTS/stream.$4.req"
+	for _ in $(seq $((($3 + 60) * 5))); do
+		if [ -e "$SWRSS_RESULTS/stream.$4.rate" ]; then
+			cat "$SWRSS_RESULTS/stream.$4.rate"
+			return
+		fi
+		sleep 0.2
+	done
+	echo 0
 }
