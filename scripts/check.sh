@@ -5,7 +5,10 @@
 #      on every kernel file it touches, which also proves it bisects);
 #   2. the kernels: test, debug (KASAN, lockdep, kmemleak) and arm64;
 #   3. each selftest suite in a VM on the test and the debug kernel, each
-#      VM run followed by the kernel log gate.
+#      VM run followed by the kernel log gate;
+#   4. QEMU with the emulated Armada 3700 NETA port (qemu/patches), the
+#      arm64 root, and the mvneta suites in the arm64 VM, then its log
+#      gate.
 # One line per test, then "N passed, N failed, N skipped"; exit 1 on any
 # failure.  SWRSS_KERNELS="test" limits the VM runs (default "test debug").
 set -uo pipefail
@@ -67,9 +70,10 @@ build() {
 }
 
 build test
+build arm64
 step "series gate"
 RESULTS=$RESULTS "$S/gate.sh"
-for k in $kernels arm64; do
+for k in $kernels; do
 	[ "$k" = test ] || build "$k"
 done
 
@@ -92,6 +96,26 @@ if "$S/selftests.sh"; then
 	done
 else
 	result FAIL "selftests/build"
+fi
+
+# The arm64 VM: two emulated NETA ports on one hub, driven by mvneta
+step "QEMU with the NETA port, the arm64 root"
+if "$S/build-qemu.sh"; then result PASS build/qemu; else result FAIL build/qemu; fi
+if "$S/arm64-root.sh"; then result PASS build/arm64-root; else result FAIL build/arm64-root; fi
+if ! grep -q '^FAIL  build/\(arm64\|qemu\|arm64-root\)' "$RESULTS" &&
+	"$S/selftests.sh" arm64; then
+	"$S/vm.sh" -q -k arm64 -n 2 -m 1024 -t 1200 -o "$check/vm-arm64" -- \
+		"$SWRSS_TOP/tests/arm64-tests.sh" || info "arm64: guest tests exited non-zero"
+	for tap in "$check/vm-arm64"/*.tap; do
+		tap_results "arm64/$(basename "$tap" .tap)" "$tap"
+	done
+	if "$S/loggate.sh" "$check/vm-arm64/console.log"; then
+		result PASS "arm64/kernel-log"
+	else
+		result FAIL "arm64/kernel-log" "see $check/vm-arm64/console.log"
+	fi
+else
+	result FAIL "vm/arm64" "no QEMU, arm64 kernel, root or selftests"
 fi
 
 pass=$(grep -c '^PASS' "$RESULTS")

@@ -6,7 +6,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-cover=$SWRSS_TOP/patches/0000-cover-letter.patch
+cover=$PATCHES/0000-cover-letter.patch
 key=branch.$BRANCH.description
 
 # Subject (without the [PATCH n/m] prefix), a blank line, then the body up

@@ -7,7 +7,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-dest=$SWRSS_TOP/patches
+dest=$PATCHES
 [ "${1:-}" = --to ] && dest=$2
 
 git -C "$TREE" rev-parse -q --verify "$BASE_TAG" >/dev/null ||

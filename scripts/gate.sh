@@ -34,14 +34,32 @@ checkpatch() {
 	done < <(series_patches)
 }
 
-# Kernel C files (not tools/, samples/, scripts/) a commit touches that the
-# test config builds.
+# Kernel C files (not tools/, samples/, scripts/) a commit touches, as
+# objects of the kernel that builds them: "test path.o", or, for files
+# only the arm64 config has (mvneta), "arm64 path.o".
 touched_objs() {
 	git -C "$TREE" diff-tree --no-commit-id --name-only -r "$1" |
 		grep -E '^(arch|block|crypto|drivers|fs|init|io_uring|ipc|kernel|lib|mm|net|security|sound|virt)/.*\.c$' |
 		while read -r f; do
-			[ -f "$obj/${f%.c}.o" ] && echo "${f%.c}.o"
+			if [ -f "$obj/${f%.c}.o" ]; then
+				echo "test ${f%.c}.o"
+			elif [ -f "$BUILD/obj-arm64/${f%.c}.o" ]; then
+				echo "arm64 ${f%.c}.o"
+			fi
 		done
+}
+
+# make, W=1 and sparse, of objects $2... of kernel $1 (test or arm64)
+kmake_objs() {
+	local k=$1
+	shift
+	if [ "$k" = arm64 ]; then
+		make -s -k -C "$TREE" O="$BUILD/obj-arm64" ARCH=arm64 \
+			CROSS_COMPILE=aarch64-linux-gnu- W=1 C=2 -j"$(nproc)" "$@"
+	else
+		make -s -k -C "$TREE" O="$obj" ARCH=x86_64 W=1 C=2 \
+			-j"$(nproc)" "$@"
+	fi
 }
 
 # Compiler and sparse findings, without line numbers (they move between
@@ -71,13 +89,14 @@ build_each() {
 			continue
 		fi
 		if [ -z "$objs" ]; then
-			result PASS "gate/build/$subj" "no kernel C file in the test config"
+			result PASS "gate/build/$subj" "no kernel C file in the test or arm64 config"
 			continue
 		fi
-		# shellcheck disable=SC2086
-		out=$(make -s -C "$TREE" O="$obj" ARCH=x86_64 W=1 C=2 \
-			-j"$(nproc)" $objs 2>&1)
-		if [ $? != 0 ]; then
+		if ! out=$(for k in test arm64; do
+			# shellcheck disable=SC2046
+			set -- $(printf '%s\n' "$objs" | awk -v k=$k '$1 == k { print $2 }')
+			[ $# = 0 ] || kmake_objs $k "$@" 2>&1 || exit 1
+		done); then
 			printf '%s\n' "$out" | tail -n 30 >&2
 			result FAIL "gate/build/$subj" "does not build"
 			continue
@@ -85,9 +104,11 @@ build_each() {
 		# Only what the commit adds: the same files at its parent give
 		# the findings the base already had (net/core/dev.c has some).
 		git -C "$TREE" checkout -q "$c^"
-		# shellcheck disable=SC2086
-		base=$(make -s -k -C "$TREE" O="$obj" ARCH=x86_64 W=1 C=2 \
-			-j"$(nproc)" $objs 2>&1 | findings)
+		base=$(for k in test arm64; do
+			# shellcheck disable=SC2046
+			set -- $(printf '%s\n' "$objs" | awk -v k=$k '$1 == k { print $2 }')
+			[ $# = 0 ] || kmake_objs $k "$@" 2>&1
+		done | findings)
 		git -C "$TREE" checkout -q "$c"
 		out=$(comm -23 <(printf '%s\n' "$out" | findings) <(printf '%s\n' "$base") |
 			unexplained)

@@ -3,15 +3,26 @@
 
 SWRSS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$SWRSS_TOP/build}
-TREE=${TREE:-$BUILD/linux}
 OUT=${OUT:-$BUILD/out}
 
 info() { printf '[swrss] %s\n' "$*" >&2; }
 die() { printf '[swrss] error: %s\n' "$*" >&2; exit 1; }
 
-BASE_TAG=swrss-base
-BRANCH=swrss
 BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+
+# The series a script works on: the kernel's, or with SWRSS_SERIES=qemu
+# the QEMU one that adds the emulated NETA port.  Each has a work tree
+# (its Debian source as the first commit, tagged, then one commit per
+# patch on a branch) and a directory of patches.
+case ${SWRSS_SERIES:-kernel} in
+kernel)
+	TREE=${TREE:-$BUILD/linux} PATCHES=$SWRSS_TOP/patches
+	BASE_TAG=swrss-base BRANCH=swrss ;;
+qemu)
+	TREE=${TREE:-$BUILD/qemu} PATCHES=$SWRSS_TOP/qemu/patches
+	BASE_TAG=qemu-base BRANCH=neta ;;
+*) die "SWRSS_SERIES is kernel or qemu, not $SWRSS_SERIES" ;;
+esac
 
 # Fixed identity and dates for commits that must hash the same on every
 # machine (the base commit, re-applied patches).
@@ -24,8 +35,8 @@ git_fixed() {
 
 # The patches of the series, in order, from patches/series.
 series_patches() {
-	grep -v '^[[:space:]]*\(#\|$\)' "$SWRSS_TOP/patches/series" |
-		sed "s|^|$SWRSS_TOP/patches/|"
+	grep -v '^[[:space:]]*\(#\|$\)' "$PATCHES/series" |
+		sed "s|^|$PATCHES/|"
 }
 
 # Wall-clock stamp for log lines and summaries.

@@ -2,8 +2,25 @@
 # Build the series' selftests on the host, against the test kernel's BTF,
 # into build/selftests/<suite> (the guest runs them from there), and the
 # software-RSS tool, samples/bpf/xdp_redirect_cpu, in the kernel tree.
+# "selftests.sh arm64" cross-builds the driver suite for the arm64 guest
+# instead, against the arm64 kernel's BTF, into build/selftests-arm64/xdp,
+# with the arm64 root (arm64-root.sh) as the compiler's sysroot: its libc,
+# libelf and zlib.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+
+if [ "${1:-}" = arm64 ]; then
+	out=$BUILD/selftests-arm64/xdp
+	mkdir -p "$out"
+	info "building selftests drivers/net/xdp for arm64"
+	make -s -C "$TREE/tools/testing/selftests/drivers/net/xdp" \
+		ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- OUTPUT="$out" \
+		CC="aarch64-linux-gnu-gcc --sysroot=$BUILD/arm64-root" \
+		CLANG=clang-19 VMLINUX_BTF="$BUILD/obj-arm64/vmlinux" \
+		>"$out.log" 2>&1 ||
+		{ tail -n 30 "$out.log" >&2; die "arm64 selftests failed to build"; }
+	exit 0
+fi
 
 sel=$BUILD/selftests
 mkdir -p "$sel"

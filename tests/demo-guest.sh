@@ -1,8 +1,10 @@
 #!/bin/sh
 # make demo, inside the VM: UDP flows arrive on the first of the VM's two
-# e1000e NICs (one RX queue, so one CPU takes all its interrupts) from the
-# second, in a namespace of its own; without the NICs (vm.sh -n 2), on a
-# veth device whose RX runs on the sender's CPU, CPU 0.
+# NICs (e1000e with one RX queue, or in the arm64 VM the Armada 3700's
+# mvneta with its one interrupt: either way one CPU takes all of its
+# interrupts) from the second, in a namespace of its own; without the
+# NICs (vm.sh -n 2), on a veth device whose RX runs on the sender's CPU,
+# CPU 0.
 # First without XDP (all work on one CPU), then with the software-RSS tool
 # (samples/bpf/xdp_redirect_cpu, Toeplitz hash) spreading the flows
 # through a cpumap over all CPUs, showing packets/s processed per CPU.
@@ -10,7 +12,7 @@
 # an address-pair hash (xdp-bench's l4-hash) would put on one CPU.
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib-guest.sh"
-TOOL=$top/build/linux/samples/bpf/xdp_redirect_cpu
+TOOL=${SWRSS_RSS_TOOL:-$top/build/linux/samples/bpf/xdp_redirect_cpu}
 secs=${SWRSS_DEMO_SECS:-8}
 rate=${SWRSS_DEMO_RATE:-20000}
 ncpu=$(nproc)
@@ -63,7 +65,12 @@ table() {
 modprobe pktgen 2>/dev/null
 cpumap_hist_on
 if [ -e /sys/class/net/eth1 ]; then
-	dev=eth0 src_dev=eth1 nic="e1000e (one RX queue)"
+	dev=eth0 src_dev=eth1
+	nic=$(basename "$(readlink /sys/class/net/eth0/device/driver)")
+	case $nic in
+	mvneta) nic="mvneta (Armada 3700: one interrupt, no RSS)" ;;
+	*) nic="$nic (one RX queue)" ;;
+	esac
 	nic_pair src 10.200.0.1/24
 else
 	dev=dut0 src_dev=src0 nic="veth"

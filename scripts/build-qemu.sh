@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# make qemu: QEMU with the swrss QEMU series (the emulated Armada 3700
+# NETA port), for the arm64 VM.  Only qemu-system-aarch64 is built, with
+# no optional feature but libfdt and virtio-9p (the guest's root):
+# build/obj-qemu/qemu-system-aarch64.
+# Incremental: ninja rebuilds what the tree's changes touch.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+SWRSS_SERIES=qemu "$SWRSS_TOP/scripts/tree.sh"
+TREE=$BUILD/qemu
+obj=$BUILD/obj-qemu
+if [ ! -f "$obj/build.ninja" ]; then
+	info "configuring QEMU in $obj"
+	rm -rf "$obj"
+	mkdir -p "$obj"
+	(cd "$obj" && "$TREE/configure" --target-list=aarch64-softmmu \
+		--without-default-features --enable-fdt=system \
+		--enable-virtfs --enable-attr --enable-cap-ng \
+		--disable-docs --disable-werror >configure.log 2>&1) || {
+		tail -20 "$obj/configure.log" >&2
+		die "QEMU configure failed (log: $obj/configure.log)"
+	}
+fi
+start=$(now)
+ninja -C "$obj" qemu-system-aarch64 >"$obj/ninja.log" 2>&1 || {
+	grep -B2 -A10 'error' "$obj/ninja.log" | head -40 >&2
+	die "QEMU build failed (log: $obj/ninja.log)"
+}
+info "qemu-system-aarch64 built in $(($(now) - start))s"

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Runs inside the arm64 VM (vm.sh -k arm64 -n 2): the suites of the
+# emulated Armada 3700 NETA ports, each one's TAP output saved as
+# <suite>.tap in the result directory.  eth0 is the port under test,
+# eth1 its peer; both are mvneta.
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+run_suite() {
+	name=$1
+	shift
+	echo "[swrss-guest] suite $name"
+	"$@" 2>&1 | tee "$SWRSS_RESULTS/$name.tap"
+}
+
+run_suite mvneta "$top/tests/mvneta.sh"
+export XDP_DRV_IF=eth0 XDP_DRV_PEER_IF=eth1
+run_suite drv-xdp-mvneta "$top/build/selftests-arm64/xdp/xdp_drv"
+# The verdicts are in the TAP files, read on the host.
+exit 0

@@ -1,0 +1,117 @@
+#!/bin/sh
+# mvneta on the emulated Armada 3700 NETA ports of the arm64 VM (vm.sh
+# -k arm64 -n 2): eth0 is the port under test, eth1 its peer, moved into
+# namespace peer; both are mvneta, on one QEMU hub.  TAP on stdout.
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib-guest.sh"
+work=$(mktemp -d)
+n=0
+
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+not_ok() {
+	n=$((n + 1))
+	echo "not ok $n $1"
+	shift
+	for m in "$@"; do echo "# $m"; done
+}
+# check NAME "what was wrong" COMMAND...
+check() {
+	name=$1 why=$2
+	shift 2
+	if "$@"; then ok "$name"; else not_ok "$name" "$why"; fi
+}
+P() { ip netns exec peer "$@"; }
+stat() { cat "/sys/class/net/$1/statistics/$2"; }
+pstat() { P cat "/sys/class/net/$1/statistics/$2"; }
+# a counter of "ethtool -S" (mvneta's MIB counters among them)
+mib() { ethtool -S "$1" | awk -v k="$2:" '$1 == k { print $2 }'; }
+pmib() { P ethtool -S "$1" | awk -v k="$2:" '$1 == k { print $2 }'; }
+
+# true if no ping of the ping command "$@" was lost
+ping_all() { "$@" 2>&1 | grep -q ' 0% packet loss'; }
+
+# TCP from $1 ("dut" or "peer") to the other end: $2 bytes of random
+# data, received intact?
+tcp_intact() {
+	head -c "$2" /dev/urandom > "$work/sent"
+	if [ "$1" = dut ]; then
+		P nc.openbsd -l 5001 > "$work/got" &
+		sleep 0.5
+		nc.openbsd -N 10.30.0.2 5001 < "$work/sent"
+	else
+		nc.openbsd -l 5001 > "$work/got" &
+		sleep 0.5
+		P nc.openbsd -N 10.30.0.1 5001 < "$work/sent"
+	fi
+	wait $!
+	cmp -s "$work/sent" "$work/got"
+}
+
+driver_is_mvneta() {
+	[ "$(basename "$(readlink /sys/class/net/eth0/device/driver)")" = mvneta ] &&
+		[ "$(basename "$(readlink /sys/class/net/eth1/device/driver)")" = mvneta ]
+}
+check probe "eth0 and eth1 are not both mvneta ports" driver_is_mvneta
+
+nic_pair peer 10.30.0.1/24
+ip -n peer addr add 10.30.0.2/24 dev eth1
+link_1000_full() {
+	ethtool eth0 | grep -q 'Speed: 1000Mb/s' &&
+		ethtool eth0 | grep -q 'Duplex: Full' &&
+		[ "$(cat /sys/class/net/eth0/carrier)" = 1 ] &&
+		[ "$(P cat /sys/class/net/eth1/carrier)" = 1 ]
+}
+check link-up "no 1000/full carrier on both ports" link_1000_full
+
+# Both ways, and every frame counted by the stack and by the port's MIB
+rx0=$(stat eth0 rx_packets) tx0=$(stat eth0 tx_packets)
+mrx0=$(mib eth0 good_frames_received) mtx0=$(mib eth0 good_frames_sent)
+check ping-dut-to-peer "pings from eth0 were lost" \
+	ping_all ping -q -c 20 -i 0.05 -W 2 10.30.0.2
+check ping-peer-to-dut "pings from the peer were lost" \
+	ping_all P ping -q -c 20 -i 0.05 -W 2 10.30.0.1
+counted() {
+	[ $(($(stat eth0 rx_packets) - rx0)) -ge 40 ] &&
+		[ $(($(stat eth0 tx_packets) - tx0)) -ge 40 ] &&
+		[ $(($(mib eth0 good_frames_received) - mrx0)) -ge 40 ] &&
+		[ $(($(mib eth0 good_frames_sent) - mtx0)) -ge 40 ]
+}
+check counters "eth0's stack or MIB counters missed frames" counted
+
+check tcp-dut-to-peer "4 MiB over TCP from eth0 arrived changed" \
+	tcp_intact dut 4194304
+check tcp-peer-to-dut "4 MiB over TCP to eth0 arrived changed" \
+	tcp_intact peer 4194304
+
+# Frames to a unicast address that is not the port's are dropped by its
+# filter, and taken in promiscuous mode.
+P ip neigh replace 10.30.0.1 lladdr 52:54:00:00:00:99 dev eth1
+rx0=$(stat eth0 rx_packets)
+P ping -q -c 10 -i 0.05 -W 1 10.30.0.1 >/dev/null 2>&1
+filtered=$(($(stat eth0 rx_packets) - rx0))
+check filter-other-unicast "eth0 took $filtered frames for another address" \
+	[ "$filtered" = 0 ]
+ip link set eth0 promisc on
+rx0=$(stat eth0 rx_packets)
+P ping -q -c 10 -i 0.05 -W 1 10.30.0.1 >/dev/null 2>&1
+taken=$(($(stat eth0 rx_packets) - rx0))
+ip link set eth0 promisc off
+check promisc "eth0 took $taken of 10 frames in promiscuous mode" \
+	[ "$taken" -ge 10 ]
+P ip neigh del 10.30.0.1 dev eth1
+
+# Jumbo frames: a 9000-byte frame spans three receive buffers.  A new
+# MTU restarts the port, and its link.
+ip link set eth0 mtu 9000
+P ip link set eth1 mtu 9000
+wait_carrier eth0 peer eth1
+check jumbo-ping "8972-byte pings at MTU 9000 were lost" \
+	ping_all ping -q -c 10 -i 0.1 -W 2 -s 8972 -M "do" 10.30.0.2
+check jumbo-tcp "4 MiB over TCP at MTU 9000 arrived changed" \
+	tcp_intact peer 4194304
+ip link set eth0 mtu 1500
+P ip link set eth1 mtu 1500
+wait_carrier eth0 peer eth1
+
+echo "1..$n"
+rm -rf "$work"
