@@ -8,8 +8,9 @@ mount -t devtmpfs dev /dev 2>/dev/null
 ln -sf /proc/self/fd /dev/fd
 mount -t tmpfs mnt /mnt
 mkdir -p /mnt/results /mnt/host-tmp
-# A checkout under the host's /tmp stays visible under the guest's tmpfs.
-mount --bind /tmp /mnt/host-tmp
+# A checkout under the host's /tmp stays visible under the guest's tmpfs
+# (recursively: in the arm64 VM the checkout is a mount of its own).
+mount -o rbind /tmp /mnt/host-tmp
 mount -t tmpfs tmp /tmp
 case $0 in
 /tmp/*)

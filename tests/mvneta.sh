@@ -113,5 +113,14 @@ ip link set eth0 mtu 1500
 P ip link set eth1 mtu 1500
 wait_carrier eth0 peer eth1
 
+# Leave the ports as they were for the next suite: eth1 comes back from
+# the namespace when the namespace goes.
+ip netns del peer
+ip addr flush dev eth0
+ip link set eth0 down
+for _ in $(seq 100); do
+	[ -e /sys/class/net/eth1 ] && break
+	sleep 0.1
+done
 echo "1..$n"
 rm -rf "$work"
