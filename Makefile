@@ -1,10 +1,12 @@
 # swrss: software RSS for Linux 6.12 (XDP + cpumap + page_pool driver XDP).
 # Each target is one script in scripts/; generated things go to build/.
 
-.PHONY: help deps tree export kernel kernels check demo bench vm clean
+.PHONY: help deps tree export kernel kernels check demo demo-arm64 bench vm \
+	qemu qemu-tree qemu-export arm64-root clean
 
 help:
 	@echo "make demo     boot the patched kernel and show software RSS at work"
+	@echo "make demo-arm64  the same on the arm64 VM's emulated Armada 3700 (mvneta)"
 	@echo "make check    series gate + every test on the test and debug kernels"
 	@echo "make bench    benchmarks in one VM run, table in build/out/bench"
 	@echo "make tree     kernel work tree: base + patches/ as commits (build/linux)"
@@ -12,6 +14,8 @@ help:
 	@echo "make kernel   build the x86_64 test kernel"
 	@echo "make kernels  build the test, debug and arm64 kernels"
 	@echo "make vm CMD=  run a command in the test kernel's VM"
+	@echo "make qemu     QEMU with the NETA port: base + qemu/patches (build/qemu)"
+	@echo "make qemu-export  commits of build/qemu back to qemu/patches"
 
 deps:
 	scripts/deps.sh
@@ -36,6 +40,21 @@ check:
 demo:
 	scripts/demo.sh
 
+demo-arm64:
+	scripts/demo.sh arm64
+
+qemu-tree: deps
+	SWRSS_SERIES=qemu scripts/tree.sh
+
+qemu: deps
+	scripts/build-qemu.sh
+
+qemu-export:
+	SWRSS_SERIES=qemu scripts/export.sh
+
+arm64-root: deps
+	scripts/arm64-root.sh
+
 bench:
 	scripts/bench.sh
 
@@ -43,4 +62,5 @@ vm: kernel
 	scripts/vm.sh -- $(or $(CMD),sh -c 'uname -a; nproc')
 
 clean:
-	rm -rf build/obj-* build/selftests build/out
+	rm -rf build/obj-* build/selftests build/selftests-arm64 build/arm64-tools \
+		build/out

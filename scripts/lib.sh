@@ -70,3 +70,17 @@ make_rss_tool() {
 		always-y="$TREE/samples/bpf/xdp_redirect_cpu" \
 		BPF_SRCS_LINKED=xdp_redirect_cpu.bpf.c "$@"
 }
+
+# The tool for the arm64 guest, build/arm64-tools/xdp_redirect_cpu: its
+# loader cross-compiled against the arm64 root, with the libbpf that
+# "selftests.sh arm64" cross-built and the skeleton of make_rss_tool (the
+# BPF object is the same for both little-endian architectures).
+make_rss_tool_arm64() {
+	local s=$TREE/samples/bpf sel=$BUILD/selftests-arm64/xdp/tools
+	mkdir -p "$BUILD/arm64-tools"
+	aarch64-linux-gnu-gcc --sysroot="$BUILD/arm64-root" -O2 -Wall -Werror \
+		-I"$s" -I"$sel/include" -I"$TREE/tools/include/uapi" \
+		-I"$TREE/tools/include" "$s/xdp_redirect_cpu_user.c" \
+		"$sel/libbpf/libbpf.a" -lelf -lz -lm \
+		-o "$BUILD/arm64-tools/xdp_redirect_cpu"
+}
