@@ -101,6 +101,16 @@ fi
 # The arm64 VM: two emulated NETA ports on one hub, driven by mvneta
 step "QEMU with the NETA port, the arm64 root"
 if "$S/build-qemu.sh"; then result PASS build/qemu; else result FAIL build/qemu; fi
+# the QEMU series, through QEMU's own checkpatch
+while read -r p; do
+	case $p in *0000-cover-letter.patch) continue ;; esac
+	if out=$("$BUILD/qemu/scripts/checkpatch.pl" "$p" 2>&1); then
+		result PASS "gate/qemu-checkpatch/$(basename "$p")"
+	else
+		printf '%s\n' "$out" >&2
+		result FAIL "gate/qemu-checkpatch/$(basename "$p")"
+	fi
+done < <(SWRSS_SERIES=qemu; PATCHES=$SWRSS_TOP/qemu/patches; series_patches)
 if "$S/arm64-root.sh"; then result PASS build/arm64-root; else result FAIL build/arm64-root; fi
 if ! grep -q '^FAIL  build/\(arm64\|qemu\|arm64-root\)' "$RESULTS" &&
 	"$S/selftests.sh" arm64; then
