@@ -4,7 +4,8 @@
 #   debug  test + configs/debug.config (KASAN, lockdep, kmemleak, ...)
 #   arm64  configs/arm64.config on arm64 tinyconfig, cross-built
 # Every option a fragment asks for must survive olddefconfig: a fragment
-# line that Kconfig silently drops fails the build instead.
+# line that Kconfig silently drops fails the build instead.  SWRSS_JOBS
+# sets make's -j (default: every CPU).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -54,7 +55,7 @@ check_config || die "$flavour: configuration incomplete"
 info "building $flavour kernel in $obj"
 start=$(now)
 log=$obj/build.log
-if ! kmake -j"$(nproc)" "$target" > "$log" 2>&1; then
+if ! kmake -j"${SWRSS_JOBS:-$(nproc)}" "$target" > "$log" 2>&1; then
 	tail -n 40 "$log" >&2
 	die "$flavour build failed (full log: $log)"
 fi

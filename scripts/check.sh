@@ -9,6 +9,7 @@
 #   4. QEMU with the emulated Armada 3700 NETA port (qemu/patches), the
 #      arm64 root, and the mvneta suites in the arm64 VM, then its log
 #      gate.
+# Builds run beside the single-threaded VM runs (see the end).
 # One line per test, then "N passed, N failed, N skipped"; exit 1 on any
 # failure.  SWRSS_KERNELS="test" limits the VM runs (default "test debug").
 set -uo pipefail
@@ -70,51 +71,50 @@ build() {
 }
 
 build test
-build arm64
 step "series gate"
 RESULTS=$RESULTS "$S/gate.sh"
-for k in $kernels; do
-	[ "$k" = test ] || build "$k"
-done
 
-if "$S/selftests.sh"; then
-	for k in $kernels; do
-		[ -f "$(kernel_image "$k")" ] || { result FAIL "vm/$k" "no kernel"; continue; }
-		mem=1024 t=1200
-		[ "$k" = debug ] && mem=2048 t=2400
-		"$S/vm.sh" -q -s -k "$k" -n 2 -m $mem -t $t -o "$check/vm-$k" -- \
-			"$SWRSS_TOP/tests/guest-tests.sh" "$k" ||
-			info "$k: guest tests exited non-zero"
-		for tap in "$check/vm-$k"/*.tap; do
-			tap_results "$k/$(basename "$tap" .tap)" "$tap"
-		done
-		if "$S/loggate.sh" "$check/vm-$k/console.log"; then
-			result PASS "$k/kernel-log"
-		else
-			result FAIL "$k/kernel-log" "see $check/vm-$k/console.log"
-		fi
+# One VM run of kernel $1 with the x86_64 suites, then its log gate
+vm_x86() {
+	local k=$1 mem=1024 t=1200
+	[ -f "$(kernel_image "$k")" ] || { result FAIL "vm/$k" "no kernel"; return; }
+	[ "$k" = debug ] && mem=2048 t=2400
+	"$S/vm.sh" -q -s -k "$k" -n 2 -m $mem -t $t -o "$check/vm-$k" -- \
+		"$SWRSS_TOP/tests/guest-tests.sh" "$k" ||
+		info "$k: guest tests exited non-zero"
+	for tap in "$check/vm-$k"/*.tap; do
+		tap_results "$k/$(basename "$tap" .tap)" "$tap"
 	done
-else
-	result FAIL "selftests/build"
-fi
-
-# The arm64 VM: two emulated NETA ports on one hub, driven by mvneta
-step "QEMU with the NETA port, the arm64 root"
-if "$S/build-qemu.sh"; then result PASS build/qemu; else result FAIL build/qemu; fi
-# the QEMU series, through QEMU's own checkpatch
-while read -r p; do
-	case $p in *0000-cover-letter.patch) continue ;; esac
-	if out=$("$BUILD/qemu/scripts/checkpatch.pl" "$p" 2>&1); then
-		result PASS "gate/qemu-checkpatch/$(basename "$p")"
+	if "$S/loggate.sh" "$check/vm-$k/console.log"; then
+		result PASS "$k/kernel-log"
 	else
-		printf '%s\n' "$out" >&2
-		result FAIL "gate/qemu-checkpatch/$(basename "$p")"
+		result FAIL "$k/kernel-log" "see $check/vm-$k/console.log"
 	fi
-done < <(SWRSS_SERIES=qemu; PATCHES=$SWRSS_TOP/qemu/patches; series_patches)
-if "$S/arm64-root.sh"; then result PASS build/arm64-root; else result FAIL build/arm64-root; fi
-if ! grep -q '^FAIL  build/\(arm64\|qemu\|arm64-root\)' "$RESULTS" &&
-	"$S/selftests.sh" arm64; then
-	"$S/vm.sh" -q -k arm64 -n 2 -m 1024 -t 1200 -o "$check/vm-arm64" -- \
+}
+
+# The arm64 VM: the arm64 kernel, QEMU with the NETA port (and QEMU's
+# checkpatch on its series), the arm64 root and the cross-built driver
+# suite, then two emulated NETA ports on one hub, driven by mvneta.
+arm64() {
+	local p out
+	build arm64
+	if "$S/build-qemu.sh"; then result PASS build/qemu; else result FAIL build/qemu; fi
+	while read -r p; do
+		case $p in *0000-cover-letter.patch) continue ;; esac
+		if out=$("$BUILD/qemu/scripts/checkpatch.pl" "$p" 2>&1); then
+			result PASS "gate/qemu-checkpatch/$(basename "$p")"
+		else
+			printf '%s\n' "$out" >&2
+			result FAIL "gate/qemu-checkpatch/$(basename "$p")"
+		fi
+	done < <(PATCHES=$SWRSS_TOP/qemu/patches series_patches)
+	if "$S/arm64-root.sh"; then result PASS build/arm64-root; else result FAIL build/arm64-root; fi
+	if grep -q '^FAIL  build/\(arm64\|qemu\|arm64-root\)' "$RESULTS" ||
+		! "$S/selftests.sh" arm64; then
+		result FAIL "vm/arm64" "no QEMU, arm64 kernel, root or selftests"
+		return
+	fi
+	"$S/vm.sh" -q -s -k arm64 -n 2 -m 1024 -t 1200 -o "$check/vm-arm64" -- \
 		"$SWRSS_TOP/tests/arm64-tests.sh" || info "arm64: guest tests exited non-zero"
 	for tap in "$check/vm-arm64"/*.tap; do
 		tap_results "arm64/$(basename "$tap" .tap)" "$tap"
@@ -124,8 +124,21 @@ if ! grep -q '^FAIL  build/\(arm64\|qemu\|arm64-root\)' "$RESULTS" &&
 	else
 		result FAIL "arm64/kernel-log" "see $check/vm-arm64/console.log"
 	fi
+}
+
+# The VMs run TCG on one host thread (vm.sh -s), so while one runs the
+# other CPU builds what comes next, one job at a time: the debug kernel
+# during the test kernel's run, the arm64 kernel, QEMU and the arm64
+# root during the debug kernel's, then the arm64 VM.
+if "$S/selftests.sh"; then
+	case " $kernels " in *" test "*) vm_x86 test & ;; esac
+	case " $kernels " in *" debug "*) SWRSS_JOBS=1 build debug ;; esac
+	wait
+	case " $kernels " in *" debug "*) vm_x86 debug & ;; esac
+	SWRSS_JOBS=1 arm64
+	wait
 else
-	result FAIL "vm/arm64" "no QEMU, arm64 kernel, root or selftests"
+	result FAIL "selftests/build"
 fi
 
 pass=$(grep -c '^PASS' "$RESULTS")
