@@ -112,9 +112,13 @@ arm64() {
 	if grep -q '^FAIL  build/\(arm64\|qemu\|arm64-root\)' "$RESULTS" ||
 		! "$S/selftests.sh" arm64; then
 		result FAIL "vm/arm64" "no QEMU, arm64 kernel, root or selftests"
-		return
+		return 1
 	fi
-	"$S/vm.sh" -q -s -k arm64 -n 2 -m 1024 -t 1200 -o "$check/vm-arm64" -- \
+}
+# Multi-threaded TCG, alone on the machine: under one TCG thread the
+# driver suite's xmit_from_veth_jumbo stalls on mvneta (under study).
+arm64_vm() {
+	"$S/vm.sh" -q -k arm64 -n 2 -m 1024 -t 1200 -o "$check/vm-arm64" -- \
 		"$SWRSS_TOP/tests/arm64-tests.sh" || info "arm64: guest tests exited non-zero"
 	for tap in "$check/vm-arm64"/*.tap; do
 		tap_results "arm64/$(basename "$tap" .tap)" "$tap"
@@ -129,14 +133,16 @@ arm64() {
 # The VMs run TCG on one host thread (vm.sh -s), so while one runs the
 # other CPU builds what comes next, one job at a time: the debug kernel
 # during the test kernel's run, the arm64 kernel, QEMU and the arm64
-# root during the debug kernel's, then the arm64 VM.
+# root during the debug kernel's; then the arm64 VM runs.
 if "$S/selftests.sh"; then
 	case " $kernels " in *" test "*) vm_x86 test & ;; esac
 	case " $kernels " in *" debug "*) SWRSS_JOBS=1 build debug ;; esac
 	wait
 	case " $kernels " in *" debug "*) vm_x86 debug & ;; esac
 	SWRSS_JOBS=1 arm64
+	arm64_ok=$?
 	wait
+	[ $arm64_ok != 0 ] || arm64_vm
 else
 	result FAIL "selftests/build"
 fi
