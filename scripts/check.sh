@@ -82,13 +82,19 @@ vm_x86() {
 	"$S/vm.sh" -q -s -k "$k" -n 2 -m $mem -t $t -o "$check/vm-$k" -- \
 		"$SWRSS_TOP/tests/guest-tests.sh" "$k" ||
 		info "$k: guest tests exited non-zero"
-	for tap in "$check/vm-$k"/*.tap; do
-		tap_results "$k/$(basename "$tap" .tap)" "$tap"
+	vm_results "$k"
+}
+
+# The TAP files and the kernel log gate of VM run $check/vm-$1
+vm_results() {
+	local tap
+	for tap in "$check/vm-$1"/*.tap; do
+		tap_results "$1/$(basename "$tap" .tap)" "$tap"
 	done
-	if "$S/loggate.sh" "$check/vm-$k/console.log"; then
-		result PASS "$k/kernel-log"
+	if "$S/loggate.sh" "$check/vm-$1/console.log"; then
+		result PASS "$1/kernel-log"
 	else
-		result FAIL "$k/kernel-log" "see $check/vm-$k/console.log"
+		result FAIL "$1/kernel-log" "see $check/vm-$1/console.log"
 	fi
 }
 
@@ -120,14 +126,7 @@ arm64() {
 arm64_vm() {
 	"$S/vm.sh" -q -k arm64 -n 2 -m 1024 -t 1200 -o "$check/vm-arm64" -- \
 		"$SWRSS_TOP/tests/arm64-tests.sh" || info "arm64: guest tests exited non-zero"
-	for tap in "$check/vm-arm64"/*.tap; do
-		tap_results "arm64/$(basename "$tap" .tap)" "$tap"
-	done
-	if "$S/loggate.sh" "$check/vm-arm64/console.log"; then
-		result PASS "arm64/kernel-log"
-	else
-		result FAIL "arm64/kernel-log" "see $check/vm-arm64/console.log"
-	fi
+	vm_results arm64
 }
 
 # The VMs run TCG on one host thread (vm.sh -s), so while one runs the

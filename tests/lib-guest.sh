@@ -156,3 +156,19 @@ host_stream() {
 	done
 	echo 0
 }
+
+# TAP lines for the shell suites: the caller sets n=0 and failed=0.
+# ok NAME; not_ok NAME [COMMENT...] (and failed=1); check NAME "what was
+# wrong" COMMAND... (ok if the command succeeds)
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+not_ok() {
+	n=$((n + 1)); failed=1
+	echo "not ok $n $1"
+	shift
+	for m in "$@"; do echo "# $m"; done
+}
+check() {
+	name=$1 why=$2
+	shift 2
+	if "$@"; then ok "$name"; else not_ok "$name" "$why"; fi
+}

@@ -6,20 +6,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib-guest.sh"
 work=$(mktemp -d)
 n=0
-
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n $1"
-	shift
-	for m in "$@"; do echo "# $m"; done
-}
-# check NAME "what was wrong" COMMAND...
-check() {
-	name=$1 why=$2
-	shift 2
-	if "$@"; then ok "$name"; else not_ok "$name" "$why"; fi
-}
+failed=0
 P() { ip netns exec peer "$@"; }
 stat() { cat "/sys/class/net/$1/statistics/$2"; }
 pstat() { P cat "/sys/class/net/$1/statistics/$2"; }
@@ -124,3 +111,4 @@ for _ in $(seq 100); do
 done
 echo "1..$n"
 rm -rf "$work"
+exit "$failed"

@@ -12,20 +12,6 @@ VECTORS=$top/tests/data/rss-toeplitz-vectors.tsv
 work=$(mktemp -d)
 n=0
 failed=0
-
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-not_ok() {
-	n=$((n + 1)); failed=1
-	echo "not ok $n $1"
-	shift
-	for m in "$@"; do echo "# $m"; done
-}
-# check NAME "description of what was wrong" CONDITION...
-check() {
-	name=$1 why=$2
-	shift 2
-	if "$@"; then ok "$name"; else not_ok "$name" "$why"; fi
-}
 # shellcheck disable=SC2317 # is() is called through check()
 jexpr() { $JSON "$work/out" --expr "$1"; }
 # is EXPR [-a TEST...]: EXPR holds of the tool's JSON, and so does the
