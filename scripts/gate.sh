@@ -68,6 +68,18 @@ findings() {
 	grep -E 'warning:|error:' | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u
 }
 
+# make_touched OBJS: kmake_objs on the objects touched_objs gave, for
+# each kernel; fails if one of them does not build
+make_touched() {
+	local objs=$1 k rc=0
+	for k in test arm64; do
+		# shellcheck disable=SC2046
+		set -- $(printf '%s\n' "$objs" | awk -v k=$k '$1 == k { print $2 }')
+		[ $# = 0 ] || kmake_objs $k "$@" || rc=1
+	done
+	return $rc
+}
+
 build_each() {
 	local head c subj objs out
 	head=$(git -C "$TREE" rev-parse --abbrev-ref HEAD)
@@ -92,11 +104,7 @@ build_each() {
 			result PASS "gate/build/$subj" "no kernel C file in the test or arm64 config"
 			continue
 		fi
-		if ! out=$(for k in test arm64; do
-			# shellcheck disable=SC2046
-			set -- $(printf '%s\n' "$objs" | awk -v k=$k '$1 == k { print $2 }')
-			[ $# = 0 ] || kmake_objs $k "$@" 2>&1 || exit 1
-		done); then
+		if ! out=$(make_touched "$objs" 2>&1); then
 			printf '%s\n' "$out" | tail -n 30 >&2
 			result FAIL "gate/build/$subj" "does not build"
 			continue
@@ -104,11 +112,7 @@ build_each() {
 		# Only what the commit adds: the same files at its parent give
 		# the findings the base already had (net/core/dev.c has some).
 		git -C "$TREE" checkout -q "$c^"
-		base=$(for k in test arm64; do
-			# shellcheck disable=SC2046
-			set -- $(printf '%s\n' "$objs" | awk -v k=$k '$1 == k { print $2 }')
-			[ $# = 0 ] || kmake_objs $k "$@" 2>&1
-		done | findings)
+		base=$(make_touched "$objs" 2>&1 | findings)
 		git -C "$TREE" checkout -q "$c"
 		out=$(comm -23 <(printf '%s\n' "$out" | findings) <(printf '%s\n' "$base") |
 			unexplained)
