@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # make check: build everything and run every test.
 #
-#   1. the series gate (checkpatch --strict, and per patch W=1 + sparse
-#      on every kernel file it touches, which also proves it bisects);
-#   2. the kernels: test, debug (KASAN, lockdep, kmemleak) and arm64;
-#   3. each selftest suite in a VM on the test and the debug kernel, each
+#   1. the kernels: test, debug (KASAN, lockdep, kmemleak) and arm64;
+#   2. each selftest suite in a VM on the test and the debug kernel, each
 #      VM run followed by the kernel log gate;
-#   4. QEMU with the emulated Armada 3700 NETA port (qemu/patches), the
+#   3. QEMU with the emulated Armada 3700 NETA port (qemu/patches), the
 #      arm64 root, and the mvneta suites in the arm64 VM, then its log
-#      gate.
-# Builds run beside the single-threaded VM runs (see the end).
+#      gate;
+#   4. the series gate (checkpatch --strict, and per patch W=1 + sparse
+#      on every kernel file it touches, in the test or the arm64 kernel,
+#      which also proves it bisects).
+# The x86_64 VMs run TCG on one host thread each, two at a time, while
+# the arm64 kernel and QEMU build at low priority (see the end).
 # One line per test, then "N passed, N failed, N skipped"; exit 1 on any
 # failure.  SWRSS_KERNELS="test" limits the VM runs (default "test debug").
 set -uo pipefail
@@ -70,19 +72,17 @@ build() {
 	fi
 }
 
-build test
-step "series gate"
-RESULTS=$RESULTS "$S/gate.sh"
-
-# One VM run of kernel $1 with the x86_64 suites, then its log gate
+# One VM run of kernel $1 with suites $2 (see tests/guest-tests.sh), as
+# run $3, then its log gate.  The driver suite needs the two NICs.
 vm_x86() {
-	local k=$1 mem=1024 t=1200
-	[ -f "$(kernel_image "$k")" ] || { result FAIL "vm/$k" "no kernel"; return; }
+	local k=$1 part=$2 run=$3 mem=1024 t=1200 nics=2
+	[ -f "$(kernel_image "$k")" ] || { result FAIL "vm/$run" "no kernel"; return; }
 	[ "$k" = debug ] && mem=2048 t=2400
-	"$S/vm.sh" -q -s -k "$k" -n 2 -m $mem -t $t -o "$check/vm-$k" -- \
-		"$SWRSS_TOP/tests/guest-tests.sh" "$k" ||
-		info "$k: guest tests exited non-zero"
-	vm_results "$k"
+	[ "$part" = veth ] && nics=0
+	"$S/vm.sh" -q -s -k "$k" -n $nics -m $mem -t $t -o "$check/vm-$run" -- \
+		"$SWRSS_TOP/tests/guest-tests.sh" "$k" "$part" ||
+		info "$run: guest tests exited non-zero"
+	vm_results "$run"
 }
 
 # The TAP files and the kernel log gate of VM run $check/vm-$1
@@ -98,9 +98,9 @@ vm_results() {
 	fi
 }
 
-# The arm64 VM: the arm64 kernel, QEMU with the NETA port (and QEMU's
-# checkpatch on its series), the arm64 root and the cross-built driver
-# suite, then two emulated NETA ports on one hub, driven by mvneta.
+# What the arm64 VM needs: the arm64 kernel, QEMU with the NETA port (and
+# QEMU's checkpatch on its series), the arm64 root and the cross-built
+# driver suite.
 arm64() {
 	local p out
 	build arm64
@@ -121,30 +121,49 @@ arm64() {
 		return 1
 	fi
 }
-# Multi-threaded TCG, alone on the machine: under one TCG thread the
-# driver suite's xmit_from_veth_jumbo stalls on mvneta (under study).
+# Two emulated NETA ports on one hub, driven by mvneta, on multi-threaded
+# TCG, alone on the machine: under one TCG thread the driver suite's
+# xmit_from_veth_jumbo stalls on mvneta (under study).
 arm64_vm() {
 	"$S/vm.sh" -q -k arm64 -n 2 -m 1024 -t 1200 -o "$check/vm-arm64" -- \
 		"$SWRSS_TOP/tests/arm64-tests.sh" || info "arm64: guest tests exited non-zero"
 	vm_results arm64
 }
 
-# The VMs run TCG on one host thread (vm.sh -s), so while one runs the
-# other CPU builds what comes next, one job at a time: the debug kernel
-# during the test kernel's run, the arm64 kernel, QEMU and the arm64
-# root during the debug kernel's; then the arm64 VM runs.
-if "$S/selftests.sh"; then
-	case " $kernels " in *" test "*) vm_x86 test & ;; esac
-	case " $kernels " in *" debug "*) SWRSS_JOBS=1 build debug ;; esac
-	wait
-	case " $kernels " in *" debug "*) vm_x86 debug & ;; esac
-	SWRSS_JOBS=1 arm64
-	arm64_ok=$?
-	wait
-	[ $arm64_ok != 0 ] || arm64_vm
-else
+# The schedule.  The test kernel and the suites built against its BTF,
+# then the debug kernel, each with every CPU.  Then the three x86_64 VM
+# runs, each on one TCG thread, two at a time: the debug kernel's two
+# halves first (the longest), then the test kernel's.  Beside them, at
+# the lowest priority so that the VMs keep their CPUs, the arm64 kernel,
+# QEMU and the arm64 root build.  Last, on the idle machine, the arm64 VM
+# and the series gate, which checks out every commit of the tree and so
+# must run when nothing else reads it.
+build test
+if ! "$S/selftests.sh"; then
 	result FAIL "selftests/build"
+	kernels=
 fi
+case " $kernels " in *" debug "*) build debug ;; esac
+
+(renice -n 19 -p $BASHPID >/dev/null; arm64) &
+arm64_job=$!
+case " $kernels " in
+*" debug "*)
+	vm_x86 debug veth debug-veth &
+	veth_job=$!
+	vm_x86 debug nic debug-nic &
+	nic_job=$!
+	# the test kernel's run takes the first free CPU
+	wait -n $veth_job $nic_job
+	case " $kernels " in *" test "*) vm_x86 test all test ;; esac
+	wait $veth_job $nic_job 2>/dev/null
+	;;
+*" test "*) vm_x86 test all test ;;
+esac
+wait $arm64_job && arm64_vm
+
+step "series gate"
+RESULTS=$RESULTS "$S/gate.sh"
 
 pass=$(grep -c '^PASS' "$RESULTS")
 fail=$(grep -c '^FAIL' "$RESULTS")
