@@ -11,7 +11,7 @@
 #      on every kernel file it touches, in the test or the arm64 kernel,
 #      which also proves it bisects).
 # The x86_64 VMs run TCG on one host thread each, two at a time, while
-# the arm64 kernel and QEMU build at low priority (see the end).
+# the arm64 side and the gate build at low priority (see the end).
 # One line per test, then "N passed, N failed, N skipped"; exit 1 on any
 # failure.  SWRSS_KERNELS="test" limits the VM runs (default "test debug").
 set -uo pipefail
@@ -98,9 +98,9 @@ vm_results() {
 	fi
 }
 
-# What the arm64 VM needs: the arm64 kernel, QEMU with the NETA port (and
-# QEMU's checkpatch on its series), the arm64 root and the cross-built
-# driver suite.
+# What the arm64 VM needs, but its cross-built driver suite: the arm64
+# kernel, QEMU with the NETA port (and QEMU's checkpatch on its series)
+# and the arm64 root.
 arm64() {
 	local p out
 	build arm64
@@ -115,38 +115,52 @@ arm64() {
 		fi
 	done < <(PATCHES=$SWRSS_TOP/qemu/patches series_patches)
 	if "$S/arm64-root.sh"; then result PASS build/arm64-root; else result FAIL build/arm64-root; fi
-	if grep -q '^FAIL  build/\(arm64\|qemu\|arm64-root\)' "$RESULTS" ||
-		! "$S/selftests.sh" arm64; then
-		result FAIL "vm/arm64" "no QEMU, arm64 kernel, root or selftests"
-		return 1
-	fi
+	! grep -q '^FAIL  build/\(arm64\|qemu\|arm64-root\)' "$RESULTS"
 }
-# Two emulated NETA ports on one hub, driven by mvneta, on multi-threaded
-# TCG, alone on the machine: under one TCG thread the driver suite's
-# xmit_from_veth_jumbo stalls on mvneta (under study).
+# Two emulated NETA ports on one hub, driven by mvneta, alone on the
+# machine and on multi-threaded TCG, a host thread for each vCPU.
 arm64_vm() {
 	"$S/vm.sh" -q -k arm64 -n 2 -m 1024 -t 1200 -o "$check/vm-arm64" -- \
 		"$SWRSS_TOP/tests/arm64-tests.sh" || info "arm64: guest tests exited non-zero"
 	vm_results arm64
 }
 
-# The schedule.  The test kernel and the suites built against its BTF,
-# then the debug kernel, each with every CPU.  Then the three x86_64 VM
+# The schedule.  In front, with every CPU: the test kernel, the suites
+# built against its BTF, then the debug kernel.  Then the three x86_64 VM
 # runs, each on one TCG thread, two at a time: the debug kernel's two
-# halves first (the longest), then the test kernel's.  Beside them, at
-# the lowest priority so that the VMs keep their CPUs, the arm64 kernel,
-# QEMU and the arm64 root build.  Last, on the idle machine, the arm64 VM
-# and the series gate, which checks out every commit of the tree and so
-# must run when nothing else reads it.
+# halves first (the longest), then the test kernel's.  Behind it all, from
+# the start and at the lowest priority, so that it takes only what the
+# rest leaves idle: the arm64 kernel, QEMU and the arm64 root, then, once
+# the x86_64 builds are done, the arm64 driver suite and the series gate
+# (which checks out every commit of the tree: nothing may build from it
+# meanwhile; the VMs use only build/selftests and files the series does
+# not change).  Last, alone on the machine, the arm64 VM.
+builds_done=$check/builds-done
+background() {
+	local rc=0
+	renice -n 19 -p $BASHPID >/dev/null
+	arm64 || rc=1
+	while [ ! -e "$builds_done" ]; do sleep 5; done
+	if [ $rc = 0 ] && ! "$S/selftests.sh" arm64; then
+		result FAIL "selftests/arm64"
+		rc=1
+	fi
+	step "series gate"
+	RESULTS=$RESULTS "$S/gate.sh"
+	[ $rc = 0 ] || result FAIL "vm/arm64" "no QEMU, arm64 kernel, root or driver suite"
+	return $rc
+}
+background &
+background_job=$!
+
 build test
 if ! "$S/selftests.sh"; then
 	result FAIL "selftests/build"
 	kernels=
 fi
 case " $kernels " in *" debug "*) build debug ;; esac
+touch "$builds_done"
 
-(renice -n 19 -p $BASHPID >/dev/null; arm64) &
-arm64_job=$!
 case " $kernels " in
 *" debug "*)
 	vm_x86 debug veth debug-veth &
@@ -160,10 +174,7 @@ case " $kernels " in
 	;;
 *" test "*) vm_x86 test all test ;;
 esac
-wait $arm64_job && arm64_vm
-
-step "series gate"
-RESULTS=$RESULTS "$S/gate.sh"
+wait $background_job && arm64_vm
 
 pass=$(grep -c '^PASS' "$RESULTS")
 fail=$(grep -c '^FAIL' "$RESULTS")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the series' selftests on the host, against the test kernel's BTF,
 # into build/selftests/<suite> (the guest runs them from there), and the
-# software-RSS tool, samples/bpf/xdp_redirect_cpu, in the kernel tree.
+# software-RSS tool, samples/bpf/xdp_redirect_cpu, in the kernel tree
+# (and a copy in build/selftests).
 # "selftests.sh arm64" cross-builds the driver suite for the arm64 guest
 # instead, against the arm64 kernel's BTF, into build/selftests-arm64/xdp,
 # with the arm64 root (arm64-root.sh) as the compiler's sysroot: its libc,
@@ -13,7 +14,7 @@ if [ "${1:-}" = arm64 ]; then
 	out=$BUILD/selftests-arm64/xdp
 	mkdir -p "$out"
 	info "building selftests drivers/net/xdp for arm64"
-	make -s -C "$TREE/tools/testing/selftests/drivers/net/xdp" \
+	make -s -j"$(nproc)" -C "$TREE/tools/testing/selftests/drivers/net/xdp" \
 		ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- OUTPUT="$out" \
 		CC="aarch64-linux-gnu-gcc --sysroot=$BUILD/arm64-root" \
 		CLANG=clang-19 VMLINUX_BTF="$BUILD/obj-arm64/vmlinux" \
@@ -27,7 +28,7 @@ mkdir -p "$sel"
 for suite in net/cpumap drivers/net/xdp; do
 	out=$sel/$(basename "$suite")
 	info "building selftests $suite"
-	make -s -C "$TREE/tools/testing/selftests/$suite" OUTPUT="$out" \
+	make -s -j"$(nproc)" -C "$TREE/tools/testing/selftests/$suite" OUTPUT="$out" \
 		CLANG=clang-19 VMLINUX_BTF="$BUILD/obj-test/vmlinux" \
 		>"$sel/$(basename "$suite").log" 2>&1 ||
 		{ tail -n 30 "$sel/$(basename "$suite").log" >&2; die "selftests $suite failed to build"; }
@@ -36,3 +37,6 @@ done
 info "building samples/bpf/xdp_redirect_cpu"
 make_rss_tool >"$sel/xdp_redirect_cpu.log" 2>&1 ||
 	{ tail -n 30 "$sel/xdp_redirect_cpu.log" >&2; die "xdp_redirect_cpu failed to build"; }
+# make check's tool tests run this copy: the series gate rebuilds the
+# tree's at older commits meanwhile
+cp "$TREE/samples/bpf/xdp_redirect_cpu" "$sel/xdp_redirect_cpu"

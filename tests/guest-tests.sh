@@ -30,7 +30,7 @@ if [ "$part" != nic ]; then
 	# suite's, so it runs on the test kernel only, where TCG runs it 4x
 	# faster.
 	[ "$flavour" = debug ] ||
-		run_suite rss-tool "$top/tests/rss-tool.sh" "$top/build/linux"
+		run_suite rss-tool "$top/tests/rss-tool.sh" "$sel/xdp_redirect_cpu"
 fi
 # Driver XDP on the two e1000e of the VM's hub (vm.sh -n 2): eth0 is the
 # device under test, eth1 its peer.

@@ -2,10 +2,10 @@
 # The software-RSS tool (samples/bpf/xdp_redirect_cpu) on real traffic, in
 # the VM: frames from tests/flowgen.py on a veth, sent from CPU 0 in
 # namespace rsssrc to rss0, where the tool is attached. TAP on stdout.
-# Usage: rss-tool.sh KERNEL_TREE
+# Usage: rss-tool.sh XDP_REDIRECT_CPU (the tool's binary)
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib-guest.sh"
-TOOL=${1:?kernel tree}/samples/bpf/xdp_redirect_cpu
+TOOL=${1:?the xdp_redirect_cpu binary}
 GEN="taskset -c 0 ip netns exec rsssrc python3 $top/tests/flowgen.py rss1"
 JSON="python3 $top/tests/rssjson.py"
 VECTORS=$top/tests/data/rss-toeplitz-vectors.tsv
