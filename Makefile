@@ -1,7 +1,7 @@
 # swrss: software RSS for Linux 6.12 (XDP + cpumap + page_pool driver XDP).
 # Each target is one script in scripts/; generated things go to build/.
 
-.PHONY: help deps tree export kernel kernels check demo demo-arm64 bench vm \
+.PHONY: help deps tree export kernel kernels check mutants demo demo-arm64 bench vm \
 	qemu qemu-tree qemu-export arm64-root clean
 
 help:
@@ -9,6 +9,7 @@ help:
 	@echo "make demo-arm64  the same on the arm64 VM's emulated Armada 3700 (mvneta)"
 	@echo "make check    series gate + every test on the test and debug kernels"
 	@echo "make bench    benchmarks in one VM run, table in build/out/bench"
+	@echo "make mutants  break the code on purpose: do the suites catch it?"
 	@echo "make tree     kernel work tree: base + patches/ as commits (build/linux)"
 	@echo "make export   commits of the work tree back to patches/"
 	@echo "make kernel   build the x86_64 test kernel"
@@ -37,6 +38,9 @@ kernels: tree
 check:
 	scripts/check.sh
 
+mutants:
+	scripts/mutants.sh $(MUTANTS)
+
 demo:
 	scripts/demo.sh
 
@@ -63,4 +67,5 @@ vm: kernel
 
 clean:
 	rm -rf build/obj-* build/selftests build/selftests-arm64 build/arm64-tools \
+		build/mutants \
 		build/out

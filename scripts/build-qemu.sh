@@ -4,12 +4,14 @@
 # no optional feature but libfdt and virtio-9p (the guest's root):
 # build/obj-qemu/qemu-system-aarch64.
 # Incremental: ninja rebuilds what the tree's changes touch.
+# SWRSS_QEMU_TREE and SWRSS_QEMU_OBJ build another copy of the tree (make
+# mutants' scratch copy) elsewhere, as it is.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SWRSS_SERIES=qemu "$SWRSS_TOP/scripts/tree.sh"
-TREE=$BUILD/qemu
-obj=$BUILD/obj-qemu
+[ -n "${SWRSS_QEMU_TREE:-}" ] || SWRSS_SERIES=qemu "$SWRSS_TOP/scripts/tree.sh"
+TREE=${SWRSS_QEMU_TREE:-$BUILD/qemu}
+obj=${SWRSS_QEMU_OBJ:-$BUILD/obj-qemu}
 # The virt machine's devices only (with the NETA port it implies), not
 # every 32-bit board's: a fifth fewer objects to build.
 conf=(--target-list=aarch64-softmmu --with-devices-aarch64=minimal

@@ -85,12 +85,18 @@ make_touched() {
 	return $rc
 }
 
+# Check out commit $1 of the tree, or stop the gate: a result measured on
+# the wrong commit would be worse than none (check.sh counts the results).
+goto() {
+	git -C "$TREE" checkout -q "$1" || die "gate: cannot check out $1"
+}
+
 build_each() {
 	local head c subj objs out unbuilt
 	head=$(git -C "$TREE" rev-parse --abbrev-ref HEAD)
 	for c in $(git -C "$TREE" rev-list --reverse "$BASE_TAG"..HEAD); do
 		subj=$(git -C "$TREE" log -1 --format=%s "$c")
-		git -C "$TREE" checkout -q "$c"
+		goto "$c"
 		objs=$(touched_objs "$c")
 		if git -C "$TREE" diff-tree --no-commit-id --name-only -r "$c" |
 			grep -q '^samples/bpf/xdp_redirect_cpu'; then
@@ -121,9 +127,9 @@ build_each() {
 		fi
 		# Only what the commit adds: the same files at its parent give
 		# the findings the base already had (net/core/dev.c has some).
-		git -C "$TREE" checkout -q "$c^"
+		goto "$c^"
 		base=$(make_touched "$objs" 2>&1 | findings)
-		git -C "$TREE" checkout -q "$c"
+		goto "$c"
 		out=$(comm -23 <(printf '%s\n' "$out" | findings) <(printf '%s\n' "$base") |
 			unexplained)
 		if [ -z "$out" ]; then
@@ -133,7 +139,7 @@ build_each() {
 			result FAIL "gate/build/$subj" "W=1/sparse findings"
 		fi
 	done
-	git -C "$TREE" checkout -q "$head"
+	goto "$head"
 }
 
 [ -d "$obj" ] || die "gate: build the test kernel first"

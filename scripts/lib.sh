@@ -57,6 +57,86 @@ result() {
 	printf '%-4s  %s%s\n' "$verdict" "$name" "${*:+  ($*)}" | tee -a "$RESULTS"
 }
 
+# TAP from the kselftest harness and the shell suites: "ok N name",
+# "not ok N name", "# SKIP", and the plan "1..N" (first or last).  A
+# suite with no plan or fewer results than planned stopped early and
+# fails; a skip not listed in tests/expected-skips.txt fails.
+tap_results() {
+	local prefix=$1 tap=$2 line name plan ran
+	if [ ! -s "$tap" ]; then
+		result FAIL "$prefix" "suite produced no output"
+		return
+	fi
+	plan=$(sed -nE 's/^1\.\.([0-9]+).*/\1/p' "$tap" | tail -n 1)
+	ran=$(grep -cE '^(ok|not ok) [0-9]+ ' "$tap")
+	if [ -z "$plan" ]; then
+		result FAIL "$prefix" "no TAP plan: the suite stopped early ($ran results)"
+	elif [ "$plan" != "$ran" ]; then
+		result FAIL "$prefix" "planned $plan tests, $ran reported"
+	elif [ "$ran" = 0 ]; then
+		result FAIL "$prefix" "no test ran"
+	fi
+	while IFS= read -r line; do
+		name=$(sed -E 's/^(not )?ok [0-9]+ //; s/ # .*//' <<<"$line")
+		case $line in
+		"ok "*"# SKIP"*)
+			if skip_expected "$prefix/$name"; then
+				result SKIP "$prefix/$name" "${line#*# SKIP}"
+			else
+				result FAIL "$prefix/$name" "unexpected skip:${line#*# SKIP}"
+			fi
+			;;
+		"ok "*) result PASS "$prefix/$name" ;;
+		"not ok "*)
+			result FAIL "$prefix/$name"
+			failure_detail "$tap" "$name"
+			;;
+		esac
+	done < <(grep -E '^(ok|not ok) [0-9]+ ' "$tap")
+}
+
+# Is test $1 (run/suite/test) in tests/expected-skips.txt?
+skip_expected() {
+	grep -v '^[[:space:]]*\(#\|$\)' "$SWRSS_TOP/tests/expected-skips.txt" |
+		sed 's/[[:space:]]*|.*//' | grep -qxF "$1"
+}
+
+# The harness's lines for test @2 in @1 (from its "RUN" line to its
+# verdict), so a failure in CI says which check failed and why.
+failure_detail() {
+	awk -v t="$2" '
+		$0 ~ "^#  *RUN  *" && index($0, t) { on = 1; n = 0 }
+		on && n < 40 { print "      " $0; n++ }
+		on && /^(not )?ok / { exit }
+	' "$1"
+}
+
+# The outcome of VM run $1, whose results are in directory $2 and whose
+# vm.sh exited $3: the run itself, the TAP files of the suites it must
+# report ($4...), its kernel log gate.  Results as result() lines.
+vm_results() {
+	local run=$1 dir=$2 rc=$3 tap suite
+	shift 3
+	if [ "$rc" = 0 ]; then
+		result PASS "vm/$run"
+	else
+		result FAIL "vm/$run" "$(cat "$dir/status" 2>/dev/null ||
+			echo "vm.sh failed before booting ($rc)")"
+	fi
+	for suite in "$@"; do
+		[ -e "$dir/$suite.tap" ] || result FAIL "$run/$suite" "suite did not run"
+	done
+	for tap in "$dir"/*.tap; do
+		[ -e "$tap" ] || continue
+		tap_results "$run/$(basename "$tap" .tap)" "$tap"
+	done
+	if "$SWRSS_TOP/scripts/loggate.sh" "$dir/console.log"; then
+		result PASS "$run/kernel-log"
+	else
+		result FAIL "$run/kernel-log" "see $dir/console.log"
+	fi
+}
+
 # Build samples/bpf/xdp_redirect_cpu in the tree against the test kernel.
 # samples/bpf builds every sample by default, and most need a kernel far
 # bigger than the test kernel: build only the tool (its program, its

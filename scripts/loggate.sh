@@ -8,15 +8,24 @@ set -euo pipefail
 log=${1:?usage: loggate.sh console.log}
 [ -f "$log" ] || die "no console log $log"
 
-# KASAN, UBSAN, lockdep, sleeping-in-atomic, WARN_ON, BUG_ON, oopses,
-# soft/hard lockups and hung tasks, RCU stalls, kmemleak, page_pool pages
-# never returned, list and refcount corruption.
+# KASAN, UBSAN, lockdep, sleeping-in-atomic, WARN_ON, BUG_ON, oopses
+# (x86's "Call Trace:", arm64's "Call trace:"), soft/hard lockups and hung
+# tasks, RCU stalls, kmemleak, page_pool pages never returned, list and
+# refcount corruption.
 pattern='BUG:|WARNING:|Oops|general protection fault|Kernel panic|UBSAN:'
 pattern+='|INFO: task .* blocked|detected stall|rcu_.* self-detected'
 pattern+='|possible (circular|recursive) locking|inconsistent lock state'
 pattern+='|unreferenced object|suspected memory leak|stalled pool shutdown'
 pattern+='|page_pool_release_retry|list_(add|del) corruption|refcount_t:'
-pattern+='|Call Trace:|bad page state'
+pattern+='|Call Trace:|Call trace:|bad page state'
+# a stuck TX queue (a crit message, not a WARN) and e1000e's own hang
+# detector; the OOM killer; kmemleak switching itself off (it then
+# reports nothing); DMA-API debugging turning itself off or finding
+# overlapping mappings (its other reports are WARNs, KFENCE's are BUGs)
+pattern+='|NETDEV WATCHDOG|Detected Hardware Unit Hang'
+pattern+='|Out of memory|invoked oom-killer'
+pattern+='|kmemleak: .*(disabled|Cannot allocate)'
+pattern+='|DMA-API: (debugging out of memory|exceeded|cpu touching)'
 
 if grep -nE "$pattern" "$log" >/dev/null; then
 	echo "kernel log gate: $log" >&2

@@ -2,14 +2,16 @@
 # Boot a swrss kernel in QEMU and run one command in it.
 #
 #   vm.sh [-k flavour] [-c cpus] [-m mem] [-t timeout] [-o resultdir]
-#         [-n nics] [-T tap] [-s] -- command [args...]
+#         [-n nics] [-T tap] [-a kernel-args] [-s] -- command [args...]
 #
 # The guest sees the host root read-only over virtio-9p (so ip, bpftool,
 # xdp-tools, tcpdump, iperf3 and the test binaries just work), writable
 # tmpfs on /tmp and /run, and the result directory read-write at
-# /mnt/results.  The command's exit status becomes vm.sh's; the serial
+# /mnt/results.  The command's exit status becomes vm.sh's (and a line
+# in <resultdir>/status says "ok" or why the run failed); the serial
 # console (kernel log and the command's output) is saved in
 # <resultdir>/console.log and streamed to stderr unless -q.
+# -a adds to the kernel command line (make check's "swiotlb=force").
 # -n N adds N e1000e NICs on one QEMU hub.  -T TAP adds one more e1000e,
 # on the host's tap device TAP (which must exist), after those.
 # -k arm64 boots the arm64 kernel on QEMU's arm "virt" machine (Cortex-A53)
@@ -24,8 +26,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 flavour=test cpus=2 mem=1024 timeout=900 results=$OUT/vm nics=0 quiet=0
-tcg_thread='' tap=''
-while getopts k:c:m:t:o:n:T:qs opt; do
+tcg_thread='' tap='' extra_args=''
+while getopts k:c:m:t:o:n:T:a:qs opt; do
 	case $opt in
 	k) flavour=$OPTARG ;;
 	c) cpus=$OPTARG ;;
@@ -34,9 +36,10 @@ while getopts k:c:m:t:o:n:T:qs opt; do
 	o) results=$OPTARG ;;
 	n) nics=$OPTARG ;;
 	T) tap=$OPTARG ;;
+	a) extra_args+=" $OPTARG" ;;
 	q) quiet=1 ;;
 	s) tcg_thread=single ;;
-	*) die "usage: vm.sh [-k flavour] [-c cpus] [-m MiB] [-t s] [-o dir] [-n nics] [-T tap] [-q] [-s] -- cmd..." ;;
+	*) die "usage: vm.sh [-k flavour] [-c cpus] [-m MiB] [-t s] [-o dir] [-n nics] [-T tap] [-a args] [-q] [-s] -- cmd..." ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -46,7 +49,7 @@ kernel=$(kernel_image "$flavour")
 [ -f "$kernel" ] || die "no $flavour kernel at $kernel: run make kernel"
 mkdir -p "$results"
 results=$(cd "$results" && pwd)
-rm -f "$results/exit" "$results/console.log"
+rm -f "$results/exit" "$results/console.log" "$results/status"
 { printf "cd %q && " "$PWD"; printf "%q " "$@"; } > "$results/cmd"
 
 # KVM hangs on some hosts: use it only when a probe boot finishes.
@@ -129,7 +132,10 @@ cmdline+=" swrss.flavour=$flavour"
 cmdline+=" swrss.cmd=$results/cmd"
 # The debug kernel runs ~4x slower in TCG: a soft lockup is reported
 # after 120 s instead of 20 s (a real hang still shows).
-[ "$flavour" = debug ] && cmdline+=" kmemleak=on watchdog_thresh=60"
+# SLUB's sanity checks and red zones (configs/debug.config says why not
+# more).
+[ "$flavour" = debug ] && cmdline+=" kmemleak=on watchdog_thresh=60 slub_debug=FZ"
+cmdline+=$extra_args
 
 if [ "$flavour" = arm64 ]; then how=tcg; else how=$(accel); fi
 info "booting $flavour kernel ($how, $cpus vCPUs): $*"
@@ -144,11 +150,18 @@ fi
 rc=0
 wait $qpid || rc=$?
 sleep 0.2
-if [ $rc = 124 ]; then
-	die "guest timed out after ${timeout}s (console: $results/console.log)"
+# Why the run failed, in <resultdir>/status for make check, and on stderr.
+run_failed() {
+	echo "$1" > "$results/status"
+	die "$1 (console: $results/console.log)"
+}
+if [ $rc = 124 ] || [ $rc = 137 ]; then
+	run_failed "guest timed out after ${timeout}s"
 elif [ $rc != 0 ]; then
 	cat "$results/qemu.log" >&2
-	die "qemu failed ($rc)"
+	run_failed "qemu failed ($rc)"
 fi
-[ -f "$results/exit" ] || die "guest died before the command finished (console: $results/console.log)"
-exit "$(cat "$results/exit")"
+[ -f "$results/exit" ] || run_failed "guest died before the command finished"
+rc=$(cat "$results/exit")
+if [ "$rc" = 0 ]; then echo ok; else echo "the command exited $rc"; fi > "$results/status"
+exit "$rc"

@@ -2,7 +2,8 @@
 # Runs inside the arm64 VM (vm.sh -k arm64 -n 2): the suites of the
 # emulated Armada 3700 NETA ports, each one's TAP output saved as
 # <suite>.tap in the result directory.  eth0 is the port under test,
-# eth1 its peer; both are mvneta.
+# eth1 its peer; both are mvneta.  The run ends with the page_pool leak
+# check.
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 run_suite() {
@@ -12,8 +13,10 @@ run_suite() {
 	"$@" 2>&1 | tee "$SWRSS_RESULTS/$name.tap"
 }
 
+"$top/tests/page-pool-leaks.sh" start
 run_suite mvneta "$top/tests/mvneta.sh"
 export XDP_DRV_IF=eth0 XDP_DRV_PEER_IF=eth1
 run_suite drv-xdp-mvneta "$top/build/selftests-arm64/xdp/xdp_drv"
+run_suite page-pool "$top/tests/page-pool-leaks.sh" check
 # The verdicts are in the TAP files, read on the host.
 exit 0

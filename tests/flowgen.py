@@ -7,6 +7,7 @@ receiver can tell flows apart by tuple alone.  Used by the software-RSS
 tool's tests, where exact per-flow counts matter more than speed.
 """
 import argparse
+import errno
 import ipaddress
 import socket
 import struct
@@ -87,16 +88,21 @@ def main():
     while True:
         for f, n, _ in flows:
             for _ in range(n):
+                # a full qdisc drains in milliseconds; one that has not
+                # taken a frame for 10 s never will: fail, do not hang
+                stuck = time.monotonic() + 10
                 while True:
                     try:
                         s.send(f)
                         break
                     except BlockingIOError:
-                        time.sleep(0.001)
+                        pass
                     except OSError as e:
-                        if e.errno != 105:  # ENOBUFS: the qdisc is full
+                        if e.errno != errno.ENOBUFS:  # the qdisc is full
                             raise
-                        time.sleep(0.001)
+                    if time.monotonic() > stuck:
+                        raise TimeoutError("%s takes no frame" % a.dev)
+                    time.sleep(0.001)
                 sent += 1
         if not a.seconds or time.monotonic() >= end:
             break

@@ -5,8 +5,8 @@
 # suite, on veth), "nic" (the driver suite, on the VM's two e1000e) or
 # "all" (the default).  make check runs the debug kernel's suites as two
 # VMs side by side, one "veth" and one "nic".  Every run ends with the
-# page_pool leak check and, on the debug kernel, a kmemleak scan, so that
-# leaks reach the kernel log gate.
+# page_pool leak check (tests/page-pool-leaks.sh) and, on the debug
+# kernel, a kmemleak scan, whose reports reach the kernel log gate.
 top=$(cd "$(dirname "$0")/.." && pwd)
 sel=$top/build/selftests
 flavour=${1:-test}
@@ -23,6 +23,8 @@ case $part in
 all|veth|nic) ;;
 *) echo "guest-tests.sh: suites are all, veth or nic, not $part" >&2; exit 2 ;;
 esac
+
+"$top/tests/page-pool-leaks.sh" start
 
 if [ "$part" != nic ]; then
 	run_suite net-cpumap "$sel/cpumap/xdp_cpumap"
@@ -43,17 +45,13 @@ if [ "$part" != veth ]; then
 			tee "$SWRSS_RESULTS/drv-xdp-e1000e.tap"
 	fi
 fi
-run_suite page-pool "$top/tests/page-pool-leaks.sh" "$top/build/linux"
+run_suite page-pool "$top/tests/page-pool-leaks.sh" check
 
-# Debug kernel: give a page_pool that never got its pages back time to say
-# so (page_pool_release_retry() warns after 60 s, also for pools of
-# devices in namespaces that are gone, which netlink no longer lists),
-# then scan for leaks twice, as kmemleak reports only objects unreferenced
-# in two scans.  Both reports reach the kernel log gate.
+# Debug kernel: scan for leaks twice, as kmemleak reports only objects
+# unreferenced in two scans and older than 5 s.
 if [ -w /sys/kernel/debug/kmemleak ]; then
-	echo "[swrss-guest] waiting 65 s for page_pool shutdown warnings"
 	echo scan > /sys/kernel/debug/kmemleak
-	sleep 65
+	sleep 10
 	echo "[swrss-guest] kmemleak scan"
 	echo scan > /sys/kernel/debug/kmemleak
 	cat /sys/kernel/debug/kmemleak

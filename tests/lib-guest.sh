@@ -157,6 +157,20 @@ host_stream() {
 	echo 0
 }
 
+# Wait at most $2 seconds for background job $1 and return its status; a
+# job still running then is killed, and the wait fails (124), so that a
+# hung peer fails its test instead of the whole VM run.
+wait_bounded() {
+	for _ in $(seq $(($2 * 10))); do
+		kill -0 "$1" 2>/dev/null || { wait "$1"; return; }
+		sleep 0.1
+	done
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	echo "# pid $1 still running after $2 s: killed" >&2
+	return 124
+}
+
 # TAP lines for the shell suites: the caller sets n=0 and failed=0.
 # ok NAME; not_ok NAME [COMMENT...] (and failed=1); check NAME "what was
 # wrong" COMMAND... (ok if the command succeeds)

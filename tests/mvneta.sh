@@ -30,7 +30,7 @@ tcp_intact() {
 		sleep 0.5
 		P nc.openbsd -N 10.30.0.1 5001 < "$work/sent"
 	fi
-	wait $!
+	wait_bounded $! 60
 	cmp -s "$work/sent" "$work/got"
 }
 

@@ -37,7 +37,7 @@ start_tool() {
 finish_tool() {
 	$JSON "$work/out" --wait-kthread "$1" --timeout 60 > /dev/null
 	kill -TERM "$tool_pid"
-	wait "$tool_pid"
+	wait_bounded "$tool_pid" 30
 }
 gen() { $GEN --dst-mac "$dut_mac" "$@" > /dev/null; }
 
@@ -176,7 +176,7 @@ remote_run() {
 	for _ in $(seq 100); do [ -e "$work/bound" ] && break; sleep 0.1; done
 	gen --flows 16 --count 50
 	finish_tool 800
-	wait $sink
+	wait_bounded $sink 60
 }
 remote_run drop
 check remote-drop "drop $(jexpr 'cpus_sum("drop")') pass $(jexpr 'cpus_sum("pass")'), socket got $(cat "$work/sink")" \
@@ -209,7 +209,7 @@ ip netns del rssdst
 # is even, moving no more than needed (a third of the table at most).
 start_tool -m hash -c 0-1 -w 3,1 --rebalance -i 1
 gen --flows 256 --count 1 --seconds 12
-kill -TERM "$tool_pid"; wait "$tool_pid"
+kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
 moved=$(jexpr 'sum(e["moved"] for e in events("rebalance"))')
 first=$(jexpr 'events("rebalance")[0]["imbalance_before"] if events("rebalance") else 0')
 settled=$(jexpr 'len(settled("rebalance"))')
@@ -224,18 +224,19 @@ for _ in $(seq 30); do
 	[ "$(jexpr 'len(events("autoscale")) >= 2')" = True ] && break
 	sleep 0.5
 done
-kill -TERM "$tool_pid"; wait "$tool_pid"
+kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
 check autoscale-grows-and-shrinks "events: $(jexpr '[e["active"] for e in events("autoscale")]'), cpu1 handled $(jexpr 'cpu(1).get("kthread", 0)')" \
 	is '[e["active"] for e in events("autoscale")][:2] == [[0, 1], [0]] and cpu(1)["kthread"] > 0'
 
 # --- signals: the tool detaches on SIGINT and SIGTERM, and only its own
 for sig in INT TERM; do
 	start_tool -m hash
+	attached=$(xdp_prog_id rss0)
 	kill -"$sig" "$tool_pid"
-	wait "$tool_pid"
+	wait_bounded "$tool_pid" 30
 	rc=$?
-	check "detach-on-sig$sig" "exit $rc, XDP program id '$(xdp_prog_id rss0)'" \
-		test "$rc" = 0 -a -z "$(xdp_prog_id rss0)"
+	check "detach-on-sig$sig" "attached '$attached', exit $rc, XDP program id after '$(xdp_prog_id rss0)'" \
+		test -n "$attached" -a "$rc" = 0 -a -z "$(xdp_prog_id rss0)"
 done
 
 # --- bad input: the message, the exit status, and nothing attached.
@@ -283,7 +284,7 @@ now=$(xdp_prog_id rss0)
 check bad-input-already-attached "exit $rc, $(cat "$work/bad.err"), attached: $other -> $now" \
 	test "$rc" = 1 -a -n "$other" -a "$other" = "$now" -a \
 	"$(grep -c 'another XDP program is attached' "$work/bad.err")" = 1
-kill -TERM "$tool_pid"; wait "$tool_pid"
+kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
 
 # --- hw on e1000e (vm.sh -n 2): the NIC's own Toeplitz hash of TCP flows
 # must put each flow on the CPU that the tool's software hash, with the
@@ -311,6 +312,8 @@ if [ -e /sys/class/net/eth1 ]; then
 		-a "$got" = "$expect" -a "${expect% *}" != 0 -a "${expect#* }" != 0
 	ip -n rsse link set eth1 netns 1
 	ip netns del rsse
+else
+	not_ok hw-mode-e1000e-toeplitz "the VM has no eth0 and eth1 (vm.sh -n 2)"
 fi
 
 echo "1..$n"

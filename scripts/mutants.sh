@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# make mutants: prove that the suites catch bugs.  Each mutant of
+# tests/mutants.py (a deliberate breakage: a wrong dma_sync offset, a
+# verdict flipped, a page never recycled, ...) is applied alone to a
+# scratch copy of the kernel or QEMU tree (git worktrees under
+# build/mutants), which is rebuilt incrementally; then the suite that
+# should catch it runs in a VM (tests/mutant-guest.sh), with the page_pool
+# leak check and the kernel log gate, as in make check.  A mutant is
+# caught when anything of that run fails.  First, unless
+# SWRSS_MUTANTS_BASELINE=0, each suite runs once on the unbroken builds
+# and must pass: a mutant "caught" by a suite that fails anyway proves
+# nothing.
+#
+#   mutants.sh [ID...]     (default: every mutant)
+#
+# Prints and writes a table "mutant | suite | caught?" to
+# build/out/mutants/table.md; exits 1 if a mutant was not caught or a
+# baseline failed.  Not part of make check: it takes its own time (a
+# kernel, an arm64 kernel and QEMU built once more, then a VM per mutant).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+S=$SWRSS_TOP/scripts
+M=$BUILD/mutants
+out=$OUT/mutants
+MUTANTS=$SWRSS_TOP/tests/mutants.py
+rm -rf "$out"
+mkdir -p "$out" "$M"
+
+# What the unbroken side needs: make check's builds.
+prepare() {
+	"$S/deps.sh" && "$S/tree.sh" || die "no kernel tree"
+	[ -f "$(kernel_image test)" ] || "$S/build-kernel.sh" test || die "test kernel"
+	[ -x "$BUILD/selftests/xdp/xdp_drv" ] || "$S/selftests.sh" || die "selftests"
+	if [ -n "$(mutants_on arm64 qemu)" ]; then
+		[ -f "$(kernel_image arm64)" ] || "$S/build-kernel.sh" arm64 || die "arm64 kernel"
+		[ -x "$BUILD/obj-qemu/qemu-system-aarch64" ] || "$S/build-qemu.sh" || die "QEMU"
+		[ -d "$BUILD/arm64-root" ] || "$S/arm64-root.sh" || die "arm64 root"
+		[ -x "$BUILD/selftests-arm64/xdp/xdp_drv" ] ||
+			"$S/selftests.sh" arm64 || die "arm64 selftests"
+	fi
+}
+
+# The chosen mutants whose tree is one of $@
+mutants_on() {
+	local id tree suite tests t
+	while read -r id tree suite tests; do
+		chosen "$id" || continue
+		for t in "$@"; do [ "$tree" = "$t" ] && echo "$id"; done
+	done < <(python3 "$MUTANTS" list)
+}
+chosen() {
+	[ ${#ids[@]} = 0 ] && return 0
+	local i
+	for i in "${ids[@]}"; do [ "$i" = "$1" ] && return 0; done
+	return 1
+}
+
+# A clean scratch copy of tree $1 (a git work tree) at $2, at $1's HEAD
+scratch() {
+	local src=$1 dst=$2
+	if [ ! -e "$dst/.git" ]; then
+		git -C "$src" worktree prune
+		git -C "$src" worktree add -q --detach "$dst" HEAD || return 1
+	fi
+	git -C "$dst" checkout -q --detach "$(git -C "$src" rev-parse HEAD)" &&
+		git -C "$dst" reset -q --hard && git -C "$dst" clean -qfd
+}
+
+# Build what mutant tree $1 needs, from the scratch copies, into $M/obj-*
+build_mutant() {
+	case $1 in
+	kernel) BUILD=$M TREE=$M/linux "$S/build-kernel.sh" test ;;
+	arm64) BUILD=$M TREE=$M/linux "$S/build-kernel.sh" arm64 ;;
+	tool)
+		BUILD=$M TREE=$M/linux "$S/build-kernel.sh" test &&
+			(BUILD=$M TREE=$M/linux
+			 rm -f "$TREE"/samples/bpf/xdp_redirect_cpu{,_user.o}
+			 make_rss_tool >"$M/tool.log" 2>&1) &&
+			cp "$M/linux/samples/bpf/xdp_redirect_cpu" "$M/xdp_redirect_cpu"
+		;;
+	qemu) SWRSS_QEMU_TREE=$M/qemu SWRSS_QEMU_OBJ=$M/obj-qemu "$S/build-qemu.sh" ;;
+	esac
+}
+
+# A VM run for suite $2 (tests $3) as run $1, with the kernel, QEMU and
+# tool of tree $4 ("none": the unbroken ones).  Its results go to
+# $out/$1.results; returns 1 if anything failed.
+run_vm() {
+	local run=$1 suite=$2 tests=$3 tree=$4 dir=$out/$1 r=$M/run-$1 rc=0
+	local kind=test args='' tool=$BUILD/selftests/xdp_redirect_cpu
+	# vm.sh finds kernels, QEMU and the arm64 root under $BUILD: a
+	# directory of links picks the broken or the unbroken ones
+	rm -rf "$r"
+	mkdir -p "$r"
+	ln -s "$BUILD/obj-test" "$r/obj-test"
+	ln -s "$BUILD/obj-arm64" "$r/obj-arm64"
+	ln -s "$BUILD/obj-qemu" "$r/obj-qemu"
+	ln -s "$BUILD/arm64-root" "$r/arm64-root"
+	case $tree in
+	kernel) ln -sfn "$M/obj-test" "$r/obj-test" ;;
+	arm64) ln -sfn "$M/obj-arm64" "$r/obj-arm64" ;;
+	qemu) ln -sfn "$M/obj-qemu" "$r/obj-qemu" ;;
+	tool) tool=$M/xdp_redirect_cpu ;;
+	esac
+	case $suite in
+	drv-mvneta) kind=arm64 ;;
+	drv-swiotlb) args=swiotlb=force ;;
+	esac
+	local -a vm=(-q -k $kind -n 2 -t 900 -o "$dir")
+	[ $kind = arm64 ] || vm+=(-s)
+	[ -z "$args" ] || vm+=(-a "$args")
+	BUILD=$r "$S/vm.sh" "${vm[@]}" -- \
+		"$SWRSS_TOP/tests/mutant-guest.sh" "$suite" "$tests" "$tool" || rc=$?
+	RESULTS=$out/$run.results
+	: > "$RESULTS"
+	vm_results "$run" "$dir" $rc "$suite" page-pool >/dev/null
+	! grep -q '^FAIL' "$RESULTS"
+}
+
+ids=("$@")
+prepare
+table=$out/table.md
+bad=0
+{
+	echo "| mutant | what it breaks | suite (tests) | caught? |"
+	echo "|---|---|---|---|"
+} > "$table"
+
+if [ "${SWRSS_MUTANTS_BASELINE:-1}" != 0 ]; then
+	while read -r suite tests; do
+		info "baseline: $suite ($tests)"
+		if run_vm "baseline-$suite-${tests//,/+}" "$suite" "$tests" none; then
+			echo "| (none) | nothing | $suite ($tests) | passes, as it must |" >> "$table"
+		else
+			echo "| (none) | nothing | $suite ($tests) | **FAILS unbroken** |" >> "$table"
+			bad=1
+		fi
+	done < <(python3 "$MUTANTS" list | while read -r id tree suite tests; do
+		chosen "$id" && echo "$suite $tests"; done | sort -u)
+fi
+
+while read -r id tree suite tests; do
+	chosen "$id" || continue
+	info "mutant $id: $(python3 "$MUTANTS" what "$id")"
+	verdict=
+	case $tree in
+	qemu) scratch "$BUILD/qemu" "$M/qemu" && src=$M/qemu ;;
+	*) scratch "$TREE" "$M/linux" && src=$M/linux ;;
+	esac || verdict="**scratch tree failed**"
+	if [ -z "$verdict" ] && ! python3 "$MUTANTS" apply "$id" "$src"; then
+		verdict="**does not apply**"
+	fi
+	if [ -z "$verdict" ] && ! build_mutant "$tree" > "$out/$id.build.log" 2>&1; then
+		verdict="**does not build**"
+	fi
+	if [ -z "$verdict" ]; then
+		if run_vm "$id" "$suite" "$tests" "$tree"; then
+			verdict="**NO**"
+		else
+			verdict="yes: $(grep -m 3 '^FAIL' "$out/$id.results" |
+				sed -E 's/^FAIL +//; s/  \(.*//' | paste -sd ';' | sed 's/;/; /g')"
+		fi
+	fi
+	case $verdict in yes:*) ;; *) bad=1 ;; esac
+	echo "| $id | $(python3 "$MUTANTS" what "$id") | $suite ($tests) | $verdict |" >> "$table"
+	# leave the scratch copy unbroken, for the next mutant's build
+	git -C "$src" reset -q --hard
+done < <(python3 "$MUTANTS" list)
+
+cat "$table"
+exit $bad

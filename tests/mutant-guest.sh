@@ -1,0 +1,31 @@
+#!/bin/sh
+# Runs inside the VM for make mutants (scripts/mutants.sh): one suite,
+# limited to some of its tests, then the page_pool leak check; TAP files
+# in the result directory, as for make check.
+#   mutant-guest.sh SUITE TESTS [TOOL]
+# SUITE: drv, drv-swiotlb (the e1000e suite; the host boots the second
+# with swiotlb=force), cpumap, rss-tool (TOOL: the xdp_redirect_cpu to
+# test), drv-mvneta (the arm64 VM).  TESTS: the harness's test names,
+# comma-separated, or "-" for all.
+top=$(cd "$(dirname "$0")/.." && pwd)
+suite=$1 tests=$2 tool=${3:-}
+
+filter=
+[ "$tests" = - ] || filter=$(echo "$tests" | sed 's/^/-t /; s/,/ -t /g')
+
+run() {
+	"$@" 2>&1 | tee "$SWRSS_RESULTS/$suite.tap"
+}
+
+"$top/tests/page-pool-leaks.sh" start
+export XDP_DRV_IF=eth0 XDP_DRV_PEER_IF=eth1
+case $suite in
+drv|drv-swiotlb) run "$top/build/selftests/xdp/xdp_drv" $filter ;;
+drv-mvneta) run "$top/build/selftests-arm64/xdp/xdp_drv" $filter ;;
+cpumap) run "$top/build/selftests/cpumap/xdp_cpumap" $filter ;;
+rss-tool) run "$top/tests/rss-tool.sh" "$tool" ;;
+*) echo "mutant-guest.sh: no suite $suite" >&2; exit 2 ;;
+esac
+"$top/tests/page-pool-leaks.sh" check > "$SWRSS_RESULTS/page-pool.tap" 2>&1
+cat "$SWRSS_RESULTS/page-pool.tap"
+exit 0

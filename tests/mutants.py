@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""The deliberate breakages of `make mutants` (scripts/mutants.sh).
+
+Each mutant is one edit of a scratch copy of a work tree: an exact piece
+of text that must occur exactly once, and what replaces it.  A mutant
+whose text no longer occurs fails to apply (the code it breaks moved:
+update the mutant), so the table cannot go stale silently.
+
+    mutants.py list                      id, tree, suite, tests: one a line
+    mutants.py apply ID DIR              edit DIR (a kernel or QEMU tree)
+
+tree: "kernel" (x86_64 test kernel), "arm64" (arm64 kernel), "qemu" (the
+NETA model), "tool" (xdp_redirect_cpu, built against the test kernel).
+suite: what runs in the VM, see tests/mutant-guest.sh; tests: the
+harness's -t filters (comma-separated), or "-" for the whole suite.
+"""
+import sys
+
+E1000E = "drivers/net/ethernet/intel/e1000e/netdev.c"
+CPUMAP = "kernel/bpf/cpumap.c"
+MVNETA = "drivers/net/ethernet/marvell/mvneta.c"
+TOOL = "samples/bpf/xdp_redirect_cpu_user.c"
+NETA = "hw/net/armada3700_neta.c"
+
+MUTANTS = [
+    dict(id="e1000e-sync-offset", tree="kernel", suite="drv-swiotlb",
+         tests="pass,tcp_stream_pass",
+         what="e1000e syncs the frame for the CPU from the pool offset plus "
+              "the headroom (the bug swiotlb=force found)",
+         file=E1000E,
+         old="page_pool_dma_sync_for_cpu(rx_ring->page_pool, page, 0,",
+         new="page_pool_dma_sync_for_cpu(rx_ring->page_pool, page, "
+             "XDP_PACKET_HEADROOM,"),
+    dict(id="e1000e-drop-is-pass", tree="kernel", suite="drv", tests="drop",
+         what="e1000e treats XDP_DROP as XDP_PASS",
+         file=E1000E,
+         old="\tact = bpf_prog_run_xdp(prog, xdp);\n\tswitch (act) {",
+         new="\tact = bpf_prog_run_xdp(prog, xdp);\n"
+             "\tif (act == XDP_DROP)\n\t\tact = XDP_PASS;\n\tswitch (act) {"),
+    dict(id="e1000e-tx-loses-1pc", tree="kernel", suite="drv", tests="tx",
+         what="e1000e drops every 100th XDP_TX frame",
+         file=E1000E,
+         old="\tcase XDP_TX:\n\t\txdpf = xdp_convert_buff_to_frame(xdp);",
+         new="\tcase XDP_TX: {\n\t\tstatic unsigned int nth;\n\n"
+             "\t\tif (!(++nth % 100))\n\t\t\tbreak;\n\t}\n"
+             "\t\txdpf = xdp_convert_buff_to_frame(xdp);"),
+    dict(id="e1000e-drop-leaks", tree="kernel", suite="drv", tests="drop",
+         what="e1000e keeps the pages of XDP_DROP frames from the page_pool",
+         file=E1000E,
+         old="\tcase XDP_DROP:\n\t\tbreak;\n\t}\n\txdp_return_buff(xdp);",
+         new="\tcase XDP_DROP:\n\t\tu64_stats_inc(&cnt->drop);\n\t\treturn;\n"
+             "\t}\n\txdp_return_buff(xdp);"),
+    dict(id="cpumap-no-gro-flush", tree="kernel", suite="cpumap",
+         tests="tcp_gro",
+         what="the cpumap kthread never flushes its GRO packets",
+         file=CPUMAP,
+         old="\t\t\tnapi_gro_flush_standalone(&rcpu->gro);\n\t\t\tunflushed = 0;",
+         new="\t\t\tunflushed = 0;"),
+    dict(id="cpumap-ignores-prog", tree="kernel", suite="cpumap",
+         tests="drop",
+         what="cpumap passes every frame without running the entry's program",
+         file=CPUMAP,
+         old="\tif (!rcpu->prog)\n\t\treturn xdp_n;",
+         new="\tif (rcpu->prog || !rcpu->prog)\n\t\treturn xdp_n;"),
+    dict(id="tool-key-swapped", tree="tool", suite="rss-tool", tests="-",
+         what="xdp_redirect_cpu reads its Toeplitz key with bytes swapped "
+              "in pairs",
+         file=TOOL,
+         old="window |= key[kbit / 8] >> (7 - kbit % 8) & 1;",
+         new="window |= key[(kbit / 8) ^ 1] >> (7 - kbit % 8) & 1;"),
+    dict(id="mvneta-held-frame-dropped", tree="arm64", suite="drv-mvneta",
+         tests="jumbo_backlog",
+         what="mvneta drops a frame a NAPI poll's budget cut in two, "
+              "instead of finishing it (patch 21 undone)",
+         file=MVNETA,
+         old="\tif (!xdp_buf->data_hard_start)\n"
+             "\t\txdp_init_buff(xdp_buf, PAGE_SIZE, &rxq->xdp_rxq);",
+         new="\tif (xdp_buf->data_hard_start)\n"
+             "\t\tmvneta_xdp_put_buff(pp, rxq, xdp_buf, -1, true);\n"
+             "\txdp_init_buff(xdp_buf, PAGE_SIZE, &rxq->xdp_rxq);\n"
+             "\txdp_buf->data_hard_start = NULL;\n\tsize = 0;"),
+    dict(id="neta-frame-one-byte-long", tree="qemu", suite="drv-mvneta",
+         tests="pass",
+         what="the NETA model reports each received frame one byte longer",
+         file=NETA,
+         old="status & RXD_FIRST ? len : chunk,",
+         new="status & RXD_FIRST ? len + 1 : chunk,"),
+    dict(id="e1000e-tx-unsynced", tree="kernel", suite="drv-swiotlb",
+         tests="tx",
+         what="e1000e sends XDP_TX frames without syncing them for the device",
+         file=E1000E,
+         old="\t\t\tdma_sync_single_for_device(dev, dma, len,\n"
+             "\t\t\t\t\t\t   DMA_BIDIRECTIONAL);",
+         new="\t\t\t(void)len;"),
+]
+
+
+def find(mid):
+    for m in MUTANTS:
+        if m["id"] == mid:
+            return m
+    sys.exit("mutants.py: no mutant %s" % mid)
+
+
+def main(argv):
+    if argv[1:2] == ["list"]:
+        for m in MUTANTS:
+            print(m["id"], m["tree"], m["suite"], m["tests"])
+        return 0
+    if argv[1:2] == ["what"] and len(argv) == 3:
+        print(find(argv[2])["what"])
+        return 0
+    if argv[1:2] == ["apply"] and len(argv) == 4:
+        m = find(argv[2])
+        path = "%s/%s" % (argv[3], m["file"])
+        with open(path) as f:
+            text = f.read()
+        n = text.count(m["old"])
+        if n != 1:
+            sys.exit("mutants.py: %s: the text to break occurs %d times in %s"
+                     % (m["id"], n, m["file"]))
+        with open(path, "w") as f:
+            f.write(text.replace(m["old"], m["new"]))
+        return 0
+    sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
