@@ -130,14 +130,20 @@ bad=0
 if [ "${SWRSS_MUTANTS_BASELINE:-1}" != 0 ]; then
 	while read -r suite tests; do
 		info "baseline: $suite ($tests)"
-		if run_vm "baseline-$suite-${tests//,/+}" "$suite" "$tests" none; then
+		if run_vm "baseline-$suite" "$suite" "$tests" none; then
 			echo "| (none) | nothing | $suite ($tests) | passes, as it must |" >> "$table"
 		else
 			echo "| (none) | nothing | $suite ($tests) | **FAILS unbroken** |" >> "$table"
 			bad=1
 		fi
 	done < <(python3 "$MUTANTS" list | while read -r id tree suite tests; do
-		chosen "$id" && echo "$suite $tests"; done | sort -u)
+		chosen "$id" && echo "$suite $tests"; done |
+		# one run per suite, with every test a chosen mutant needs
+		sort -u | awk '
+		!($1 in t) { t[$1] = $2; next }
+		t[$1] == "-" || $2 == "-" { t[$1] = "-"; next }
+		{ t[$1] = t[$1] "," $2 }
+		END { for (s in t) print s, t[s] }' | sort)
 fi
 
 while read -r id tree suite tests; do
