@@ -105,7 +105,7 @@ run_vm() {
 	esac
 	case $suite in
 	drv-mvneta) kind=arm64 ;;
-	drv-swiotlb) args=swiotlb=force ;;
+	drv-swiotlb) args=swiotlb=65536,force ;;	# see check.sh
 	esac
 	local -a vm=(-q -k $kind -n 2 -t 900 -o "$dir")
 	[ $kind = arm64 ] || vm+=(-s)
