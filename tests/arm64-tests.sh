@@ -6,12 +6,7 @@
 # check.
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-run_suite() {
-	name=$1
-	shift
-	echo "[swrss-guest] suite $name"
-	"$@" 2>&1 | tee "$SWRSS_RESULTS/$name.tap"
-}
+. "$top/tests/lib-guest.sh"
 
 "$top/tests/page-pool-leaks.sh" start
 run_suite mvneta "$top/tests/mvneta.sh"

@@ -12,12 +12,7 @@ sel=$top/build/selftests
 flavour=${1:-test}
 part=${2:-all}
 
-run_suite() {
-	name=$1
-	shift
-	echo "[swrss-guest] suite $name"
-	"$@" 2>&1 | tee "$SWRSS_RESULTS/$name.tap"
-}
+. "$top/tests/lib-guest.sh"
 
 case $part in
 all|veth|nic) ;;

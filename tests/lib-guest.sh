@@ -157,6 +157,15 @@ host_stream() {
 	echo 0
 }
 
+# Run suite $1 (the command $2...), its TAP output shown and saved as
+# <suite>.tap in the result directory, which make check reads.
+run_suite() {
+	name=$1
+	shift
+	echo "[swrss-guest] suite $name"
+	"$@" 2>&1 | tee "$SWRSS_RESULTS/$name.tap"
+}
+
 # Wait at most $2 seconds for background job $1 and return its status; a
 # job still running then is killed, and the wait fails (124), so that a
 # hung peer fails its test instead of the whole VM run.

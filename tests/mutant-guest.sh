@@ -8,24 +8,20 @@
 # test), drv-mvneta (the arm64 VM).  TESTS: the harness's test names,
 # comma-separated, or "-" for all.
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib-guest.sh"
 suite=$1 tests=$2 tool=${3:-}
 
 filter=
 [ "$tests" = - ] || filter=$(echo "$tests" | sed 's/^/-t /; s/,/ -t /g')
 
-run() {
-	"$@" 2>&1 | tee "$SWRSS_RESULTS/$suite.tap"
-}
-
 "$top/tests/page-pool-leaks.sh" start
 export XDP_DRV_IF=eth0 XDP_DRV_PEER_IF=eth1
 case $suite in
-drv|drv-swiotlb) run "$top/build/selftests/xdp/xdp_drv" $filter ;;
-drv-mvneta) run "$top/build/selftests-arm64/xdp/xdp_drv" $filter ;;
-cpumap) run "$top/build/selftests/cpumap/xdp_cpumap" $filter ;;
-rss-tool) run "$top/tests/rss-tool.sh" "$tool" ;;
+drv|drv-swiotlb) run_suite "$suite" "$top/build/selftests/xdp/xdp_drv" $filter ;;
+drv-mvneta) run_suite "$suite" "$top/build/selftests-arm64/xdp/xdp_drv" $filter ;;
+cpumap) run_suite "$suite" "$top/build/selftests/cpumap/xdp_cpumap" $filter ;;
+rss-tool) run_suite "$suite" "$top/tests/rss-tool.sh" "$tool" ;;
 *) echo "mutant-guest.sh: no suite $suite" >&2; exit 2 ;;
 esac
-"$top/tests/page-pool-leaks.sh" check > "$SWRSS_RESULTS/page-pool.tap" 2>&1
-cat "$SWRSS_RESULTS/page-pool.tap"
+run_suite page-pool "$top/tests/page-pool-leaks.sh" check
 exit 0
