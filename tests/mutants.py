@@ -62,6 +62,13 @@ MUTANTS = [
          file=CPUMAP,
          old="\tif (!rcpu->prog)\n\t\treturn xdp_n;",
          new="\tif (rcpu->prog || !rcpu->prog)\n\t\treturn xdp_n;"),
+    dict(id="hint-flags-kept", tree="kernel", suite="drv",
+         tests="redirect_cpumap_hints_every_second",
+         what="xdp_prepare_buff() keeps the RX hint flags of the frame "
+              "before, which e1000e's reused xdp_buff carries on",
+         file="include/net/xdp.h",
+         old="\txdp->flags &= ~XDP_FLAGS_RX_HINTS;\n}",
+         new="}"),
     dict(id="tool-key-swapped", tree="tool", suite="rss-tool", tests="-",
          what="xdp_redirect_cpu reads its Toeplitz key with bytes swapped "
               "in pairs",
