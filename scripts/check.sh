@@ -26,7 +26,13 @@ rm -rf "$check"
 mkdir -p "$check"
 : > "$RESULTS"
 
-step() { info "$*"; }
+step() { info "$*"; mark "$*"; }
+# timeline.txt: seconds since the start, then what began or ended; and
+# vmstat.txt, the machine's load every 30 s, to see where the time goes.
+mark() { echo "$(($(now) - start)) $*" >> "$check/timeline.txt"; }
+vmstat -n 30 > "$check/vmstat.txt" 2>/dev/null &
+vmstat_job=$!
+trap 'kill $vmstat_job 2>/dev/null' EXIT
 
 step "dependencies"
 "$S/deps.sh" || exit 1
@@ -34,11 +40,13 @@ step "kernel tree"
 "$S/tree.sh" || exit 1
 
 build() {
+	mark "build $1"
 	if "$S/build-kernel.sh" "$1"; then
 		result PASS "build/$1"
 	else
 		result FAIL "build/$1"
 	fi
+	mark "built $1"
 }
 
 # Bounce-buffered DMA for the test kernel's and the arm64 VM: swiotlb=force
@@ -69,8 +77,10 @@ vm_x86() {
 	[ "$k" = debug ] && mem=2048 t=2400
 	[ "$k" = test ] && args=$BOUNCE
 	[ "$part" = veth ] && nics=0
+	mark "vm $run"
 	"$S/vm.sh" -q -s -k "$k" -n $nics -m $mem -t $t ${args:+-a "$args"} \
 		-o "$check/vm-$run" -- "$SWRSS_TOP/tests/guest-tests.sh" "$k" "$part" || rc=$?
+	mark "vm $run done"
 	vm_results "$run" "$check/vm-$run" $rc $(run_suites "$run")
 }
 
@@ -80,6 +90,7 @@ vm_x86() {
 arm64() {
 	local p out
 	build arm64
+	mark "build qemu"
 	if "$S/build-qemu.sh"; then result PASS build/qemu; else result FAIL build/qemu; fi
 	while read -r p; do
 		case $p in *0000-cover-letter.patch) continue ;; esac
@@ -90,7 +101,9 @@ arm64() {
 			result FAIL "gate/qemu-checkpatch/$(basename "$p")"
 		fi
 	done < <(PATCHES=$SWRSS_TOP/qemu/patches series_patches)
+	mark "arm64 root"
 	if "$S/arm64-root.sh"; then result PASS build/arm64-root; else result FAIL build/arm64-root; fi
+	mark "arm64 root done"
 	! grep -q '^FAIL  build/\(arm64\|qemu\|arm64-root\)' "$RESULTS"
 }
 # Two emulated NETA ports on one hub, driven by mvneta, alone on the
@@ -98,8 +111,10 @@ arm64() {
 # Bounce-buffered DMA, like the test kernel's run.
 arm64_vm() {
 	local rc=0
+	mark "vm arm64"
 	"$S/vm.sh" -q -k arm64 -n 2 -m 1024 -t 1200 -a "$BOUNCE" \
 		-o "$check/vm-arm64" -- "$SWRSS_TOP/tests/arm64-tests.sh" || rc=$?
+	mark "vm arm64 done"
 	vm_results arm64 "$check/vm-arm64" $rc $(run_suites arm64)
 }
 
@@ -129,6 +144,7 @@ background() {
 	renice -n 19 -p $BASHPID >/dev/null
 	arm64 || rc=1
 	while [ ! -e "$builds_done" ]; do sleep 5; done
+	mark "selftests arm64"
 	if [ $rc = 0 ] && ! "$S/selftests.sh" arm64; then
 		result FAIL "selftests/arm64"
 		rc=1
@@ -136,6 +152,7 @@ background() {
 	step "series gate"
 	RESULTS=$RESULTS "$S/gate.sh" || result FAIL gate "gate.sh stopped (exit $?)"
 	gate_complete
+	mark "series gate done"
 	[ $rc = 0 ] || result FAIL "vm/arm64" "no QEMU, arm64 kernel, root or driver suite"
 	return $rc
 }
@@ -143,6 +160,7 @@ background &
 background_job=$!
 
 build test
+mark "selftests"
 if ! "$S/selftests.sh"; then
 	result FAIL "selftests/build"
 	kernels=
@@ -168,6 +186,11 @@ wait $background_job && arm64_vm
 pass=$(grep -c '^PASS' "$RESULTS")
 fail=$(grep -c '^FAIL' "$RESULTS")
 skip=$(grep -c '^SKIP' "$RESULTS")
+mark "end"
 info "make check took $(( $(now) - start ))s; results in $check"
+if [ -s "$check/timings.txt" ]; then
+	info "slowest tests (seconds in the guest; all in $check/timings.txt):"
+	sort -rn "$check/timings.txt" | head -n 8 >&2
+fi
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

@@ -95,6 +95,15 @@ tap_results() {
 	done < <(grep -E '^(ok|not ok) [0-9]+ ' "$tap")
 }
 
+# "SECONDS run/suite/test" for each result of TAP file $2, from the
+# "# time" comment that tests/lib-guest.sh's run_suite puts after it.
+tap_times() {
+	awk -v p="$1" '
+	/^(not )?ok [0-9]+ / { name = $0; sub(/^(not )?ok [0-9]+ /, "", name); sub(/ # .*/, "", name) }
+	/^# time [0-9.]+$/ && name != "" { printf "%8s %s/%s\n", $3, p, name; name = "" }
+	' "$2"
+}
+
 # Is test $1 (run/suite/test) in tests/expected-skips.txt?
 skip_expected() {
 	grep -v '^[[:space:]]*\(#\|$\)' "$SWRSS_TOP/tests/expected-skips.txt" |
@@ -129,6 +138,7 @@ vm_results() {
 	for tap in "$dir"/*.tap; do
 		[ -e "$tap" ] || continue
 		tap_results "$run/$(basename "$tap" .tap)" "$tap"
+		tap_times "$run/$(basename "$tap" .tap)" "$tap" >> "${RESULTS%/*}/timings.txt"
 	done
 	if "$SWRSS_TOP/scripts/loggate.sh" "$dir/console.log"; then
 		result PASS "$run/kernel-log"

@@ -158,12 +158,38 @@ host_stream() {
 }
 
 # Run suite $1 (the command $2...), its TAP output shown and saved as
-# <suite>.tap in the result directory, which make check reads.
+# <suite>.tap in the result directory, which make check reads.  Each
+# result line is followed by a comment with the seconds the test took
+# ("# time 12.3"), for make check's timings.txt.
 run_suite() {
 	name=$1
 	shift
 	echo "[swrss-guest] suite $name"
-	"$@" 2>&1 | tee "$SWRSS_RESULTS/$name.tap"
+	"$@" 2>&1 | timed_results | tee "$SWRSS_RESULTS/$name.tap"
+}
+
+# Uptime in centiseconds, in $_cs: no process, as an exec costs
+# seconds on the debug kernel in TCG.
+uptime_cs() {
+	read -r _cs _ < /proc/uptime
+	_cs=${_cs%.*}${_cs#*.}
+	while :; do case $_cs in 0?*) _cs=${_cs#0} ;; *) break ;; esac; done
+}
+# Copy stdin to stdout line by line, each TAP result followed by the time
+# since the previous one.  A shell loop, as awk may hold its input back.
+timed_results() {
+	uptime_cs
+	_t=$_cs
+	while IFS= read -r _l; do
+		printf '%s\n' "$_l"
+		case $_l in
+		"ok "[0-9]*|"not ok "[0-9]*)
+			uptime_cs
+			printf '# time %d.%02d\n' $(((_cs - _t) / 100)) $(((_cs - _t) % 100))
+			_t=$_cs
+			;;
+		esac
+	done
 }
 
 # Wait at most $2 seconds for background job $1 and return its status; a

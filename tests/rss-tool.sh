@@ -12,15 +12,9 @@ VECTORS=$top/tests/data/rss-toeplitz-vectors.tsv
 work=$(mktemp -d)
 n=0
 failed=0
-# shellcheck disable=SC2317 # is() is called through check()
-jexpr() { $JSON "$work/out" --expr "$1"; }
-# is EXPR [-a TEST...]: EXPR holds of the tool's JSON, and so does the
-# test(1) expression after -a, if there is one
-is() {
-	[ "$(jexpr "$1")" = True ] || return 1
-	shift
-	[ $# = 0 ] || { [ "$1" = -a ] && shift && test "$@"; }
-}
+# jvals EXPR...: the value of each EXPR (tests/rssjson.py) of the tool's
+# JSON, in J[0], J[1], ...: one Python process for all of them.
+jvals() { mapfile -t J < <($JSON "$work/out" "$@"); }
 
 no_xdp_left() {
 	[ -z "$(xdp_prog_id "${1:-rss0}")" ] &&
@@ -33,9 +27,26 @@ start_tool() {
 	tool_pid=$!
 	wait_xdp_attached rss0 "$tool_pid"
 }
-# Wait until the kthreads handled $1 frames, then stop the tool (SIGTERM).
+# Frames the kthreads handled, summed over CPUs, in the tool's newest
+# stats line.
+kthread_handled() {
+	awk '/^\{"type":"stats"/ { l = $0 }
+	END {
+		n = 0
+		while (match(l, /"kthread":[0-9]+/)) {
+			n += substr(l, RSTART + 10, RLENGTH - 10)
+			l = substr(l, RSTART + RLENGTH)
+		}
+		print n
+	}' "$work/out"
+}
+# Wait (at most 60 s) until the kthreads handled $1 frames, then stop the
+# tool (SIGTERM).
 finish_tool() {
-	$JSON "$work/out" --wait-kthread "$1" --timeout 60 > /dev/null
+	for _ in $(seq 300); do
+		[ "$(kthread_handled)" -ge "$1" ] && break
+		sleep 0.2
+	done
 	kill -TERM "$tool_pid"
 	wait_bounded "$tool_pid" 30
 }
@@ -70,15 +81,17 @@ check toeplitz-verification-suite "mismatches:$vector_errors" \
 start_tool -m round-robin -c 0-1
 gen --flows 1 --count 2000
 finish_tool 2000
-check round-robin-exactly-even "per CPU: $(jexpr '[handled({"cpus":[cpu(0)]}), handled({"cpus":[cpu(1)]})]'), rx $(jexpr 'total["rx"]')" \
-	is 'cpu(0)["kthread"] == 1000 and cpu(1)["kthread"] == 1000 and total["rx"] == 2000'
+jvals 'cpu(0)["kthread"] == 1000 and cpu(1)["kthread"] == 1000 and total["rx"] == 2000' \
+	'[handled({"cpus":[cpu(0)]}), handled({"cpus":[cpu(1)]})]' 'total["rx"]'
+check round-robin-exactly-even "per CPU: ${J[1]}, rx ${J[2]}" test "${J[0]}" = True
 
 # --- cpu: all on one CPU
 start_tool -m cpu -c 1
 gen --flows 8 --count 100
 finish_tool 800
-check cpu-mode-one-cpu "cpu0 $(jexpr 'cpu(0).get("kthread", 0)') cpu1 $(jexpr 'cpu(1)["kthread"]')" \
-	is 'cpu(1)["kthread"] == 800 and cpu(0).get("kthread", 0) == 0'
+jvals 'cpu(1)["kthread"] == 800 and cpu(0).get("kthread", 0) == 0' \
+	'cpu(0).get("kthread", 0)' 'cpu(1)["kthread"]'
+check cpu-mode-one-cpu "cpu0 ${J[1]} cpu1 ${J[2]}" test "${J[0]}" = True
 
 # --- proto: TCP and other to the first CPU, UDP to the second
 start_tool -m proto -c 0,1
@@ -86,8 +99,9 @@ gen --proto tcp --flows 3 --count 100
 gen --proto udp --flows 7 --count 100
 gen --proto icmp --flows 1 --count 100
 finish_tool 1100
-check proto-mode-separates "cpu0 $(jexpr 'cpu(0)["kthread"]') (want 400), cpu1 $(jexpr 'cpu(1)["kthread"]') (want 700)" \
-	is 'cpu(0)["kthread"] == 400 and cpu(1)["kthread"] == 700'
+jvals 'cpu(0)["kthread"]' 'cpu(1)["kthread"]'
+check proto-mode-separates "cpu0 ${J[0]} (want 400), cpu1 ${J[1]} (want 700)" \
+	test "${J[0]} ${J[1]}" = "400 700"
 
 # --- hash: every flow stays on its CPU. Flows send 1 to 7 frames each;
 # the per-CPU counts must equal what the program says of each flow.
@@ -101,7 +115,8 @@ start_tool -m hash -c 0-1
 gen --flows 128 --ramp
 total=$(awk '{s += $2} END {print s}' "$work/flows")
 finish_tool "$total"
-got="$(jexpr 'cpu(0)["kthread"]') $(jexpr 'cpu(1)["kthread"]')"
+jvals 'cpu(0)["kthread"]' 'cpu(1)["kthread"]'
+got="${J[0]} ${J[1]}"
 check hash-flows-stay-on-their-cpu "per CPU got $got, the flows' CPUs say $expect" \
 	test "$got" = "$expect" -a "${expect% *}" != 0 -a "${expect#* }" != 0
 
@@ -109,9 +124,9 @@ check hash-flows-stay-on-their-cpu "per CPU got $got, the flows' CPUs say $expec
 start_tool -m hash -c 0-1
 gen --flows 256 --count 4
 finish_tool 1024
-imb=$(jexpr 'round(max(c["kthread"] for c in total["cpus"]) * 2 / 1024, 3)')
-check hash-imbalance-256-flows "max/mean $imb" \
-	is 'max(c["kthread"] for c in total["cpus"]) * 2 / 1024 <= 1.15 and cpus_sum("kthread") == 1024'
+jvals 'max(c["kthread"] for c in total["cpus"]) * 2 / 1024 <= 1.15 and cpus_sum("kthread") == 1024' \
+	'round(max(c["kthread"] for c in total["cpus"]) * 2 / 1024, 3)'
+check hash-imbalance-256-flows "max/mean ${J[1]}" test "${J[0]}" = True
 
 # --- symmetric: reversed tuples on the same CPU (and hash); without -S
 # they are not, or the test could not tell.
@@ -137,8 +152,9 @@ check symmetric-mode "symmetric: $sym_same of 96 reversed tuples hash alike; pla
 start_tool -m hw -c 0-1
 gen --flows 64 --count 8
 finish_tool 512
-check hw-mode-uses-driver-hash "hw_hash $(jexpr 'total["hw_hash"]') sw_hash $(jexpr 'total["sw_hash"]')" \
-	is 'total["hw_hash"] == 512 and total["sw_hash"] == 0 and cpus_sum("kthread") == 512'
+jvals 'total["hw_hash"] == 512 and total["sw_hash"] == 0 and cpus_sum("kthread") == 512' \
+	'total["hw_hash"]' 'total["sw_hash"]'
+check hw-mode-uses-driver-hash "hw_hash ${J[1]} sw_hash ${J[2]}" test "${J[0]}" = True
 
 # --- remote programs. drop: counted, nothing reaches a socket.
 # udp_sink SECS READY: count datagrams to port 9 until SECS pass without
@@ -179,13 +195,16 @@ remote_run() {
 	wait_bounded $sink 60
 }
 remote_run drop
-check remote-drop "drop $(jexpr 'cpus_sum("drop")') pass $(jexpr 'cpus_sum("pass")'), socket got $(cat "$work/sink")" \
-	is 'cpus_sum("drop") == 800 and cpus_sum("pass") == 0' -a "$(cut -d' ' -f1 "$work/sink")" = 0
+jvals 'cpus_sum("drop")' 'cpus_sum("pass")'
+check remote-drop "drop ${J[0]} pass ${J[1]}, socket got $(cat "$work/sink")" \
+	test "${J[0]} ${J[1]}" = "800 0" -a "$(cut -d' ' -f1 "$work/sink")" = 0
 
 # pass: counted, and every datagram reaches the socket intact
 remote_run pass
-check remote-pass "pass $(jexpr 'cpus_sum("pass")'), socket got (count, bad) $(cat "$work/sink"), UDP $(udp_errors)" \
-	is 'cpus_sum("pass") == 800 and cpu(0)["pass"] > 0 and cpu(1)["pass"] > 0' -a "$(cat "$work/sink")" = "800 0"
+jvals 'cpus_sum("pass") == 800 and cpu(0)["pass"] > 0 and cpu(1)["pass"] > 0' \
+	'[cpu(0)["pass"], cpu(1)["pass"]]'
+check remote-pass "pass per CPU ${J[1]}, socket got (count, bad) $(cat "$work/sink"), UDP $(udp_errors)" \
+	test "${J[0]}" = True -a "$(cat "$work/sink")" = "800 0"
 
 # redirect: through a devmap out of another veth, received by its peer
 # (GRO on gives the peer the NAPI that XDP frames need)
@@ -200,8 +219,9 @@ start_tool -m hash -r redirect -R rsr0
 gen --flows 16 --count 50
 finish_tool 800
 after=$(rx_of)
-check remote-redirect "redirect $(jexpr 'cpus_sum("redirect")'), peer rx $before -> $after" \
-	is 'cpus_sum("redirect") == 800' -a "$((after - before))" -ge 800
+jvals 'cpus_sum("redirect")'
+check remote-redirect "redirect ${J[0]}, peer rx $before -> $after" \
+	test "${J[0]}" = 800 -a "$((after - before))" -ge 800
 ip link del rsr0
 ip netns del rssdst
 
@@ -210,23 +230,26 @@ ip netns del rssdst
 start_tool -m hash -c 0-1 -w 3,1 --rebalance -i 1
 gen --flows 256 --count 1 --seconds 12
 kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
-moved=$(jexpr 'sum(e["moved"] for e in events("rebalance"))')
-first=$(jexpr 'events("rebalance")[0]["imbalance_before"] if events("rebalance") else 0')
-settled=$(jexpr 'len(settled("rebalance"))')
-imb=$(jexpr 'round(imbalance(settled("rebalance"), "enqueue_pps"), 3)')
+jvals 'sum(e["moved"] for e in events("rebalance"))' \
+	'events("rebalance")[0]["imbalance_before"] if events("rebalance") else 0' \
+	'len(settled("rebalance"))' \
+	'round(imbalance(settled("rebalance"), "enqueue_pps"), 3)'
+moved=${J[0]} first=${J[1]} settled=${J[2]} imb=${J[3]}
+jvals "$settled > 0 and 0 < $moved <= 43 and $first > 1.3 and $imb <= 1.15"
 check rebalance-moves-load "moved $moved buckets; imbalance $first, then $imb over $settled intervals" \
-	is "$settled > 0 and 0 < $moved <= 43 and $first > 1.3 and $imb <= 1.15"
+	test "${J[0]}" = True
 
 # --- autoscale: one CPU when idle, two under load, one again after
 start_tool -m hash -c 0-1 --autoscale --scale-up 300 --scale-down 50 --scale-hold 1 -i 1
 gen --flows 64 --count 1 --seconds 6
 for _ in $(seq 30); do
-	[ "$(jexpr 'len(events("autoscale")) >= 2')" = True ] && break
+	[ "$(grep -c '^{"type":"autoscale"' "$work/out")" -ge 2 ] && break
 	sleep 0.5
 done
 kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
-check autoscale-grows-and-shrinks "events: $(jexpr '[e["active"] for e in events("autoscale")]'), cpu1 handled $(jexpr 'cpu(1).get("kthread", 0)')" \
-	is '[e["active"] for e in events("autoscale")][:2] == [[0, 1], [0]] and cpu(1)["kthread"] > 0'
+jvals '[e["active"] for e in events("autoscale")][:2] == [[0, 1], [0]] and cpu(1)["kthread"] > 0' \
+	'[e["active"] for e in events("autoscale")]' 'cpu(1).get("kthread", 0)'
+check autoscale-grows-and-shrinks "events: ${J[1]}, cpu1 handled ${J[2]}" test "${J[0]}" = True
 
 # --- signals: the tool detaches on SIGINT and SIGTERM, and only its own
 for sig in INT TERM; do
@@ -306,9 +329,10 @@ if [ -e /sys/class/net/eth1 ]; then
 	wait_carrier eth0 rsse eth1	# e1000e resets for its first program
 	$egen > /dev/null
 	finish_tool "$total"
-	got="$(jexpr 'cpu(0)["kthread"]') $(jexpr 'cpu(1)["kthread"]')"
-	check hw-mode-e1000e-toeplitz "hw_hash $(jexpr 'total["hw_hash"]') of $total; per CPU got $got, the key says $expect" \
-		is "total[\"hw_hash\"] == $total and total[\"sw_hash\"] == 0" \
+	jvals 'cpu(0)["kthread"]' 'cpu(1)["kthread"]' 'total["hw_hash"]' 'total["sw_hash"]'
+	got="${J[0]} ${J[1]}"
+	check hw-mode-e1000e-toeplitz "hw_hash ${J[2]} sw_hash ${J[3]} of $total; per CPU got $got, the key says $expect" \
+		test "${J[2]} ${J[3]}" = "$total 0" \
 		-a "$got" = "$expect" -a "${expect% *}" != 0 -a "${expect#* }" != 0
 	ip -n rsse link set eth1 netns 1
 	ip netns del rsse
