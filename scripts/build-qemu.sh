@@ -2,7 +2,8 @@
 # make qemu: QEMU with the swrss QEMU series (the emulated Armada 3700
 # NETA port), for the arm64 VM.  Only qemu-system-aarch64 is built, with
 # no optional feature but libfdt and virtio-9p (the guest's root):
-# build/obj-qemu/qemu-system-aarch64.
+# build/obj-qemu/qemu-system-aarch64, and the NETA port's qtest,
+# build/obj-qemu/tests/qtest/armada3700-neta-test.
 # Incremental: ninja rebuilds what the tree's changes touch.
 # SWRSS_QEMU_TREE and SWRSS_QEMU_OBJ build another copy of the tree (make
 # mutants' scratch copy) elsewhere, as it is.
@@ -29,7 +30,8 @@ if [ ! -f "$obj/build.ninja" ] || [ "$(cat "$obj/.swrss-conf" 2>/dev/null)" != "
 	echo "${conf[*]}" > "$obj/.swrss-conf"
 fi
 start=$(now)
-ninja -C "$obj" -j "${SWRSS_JOBS:-$(nproc)}" qemu-system-aarch64 >"$obj/ninja.log" 2>&1 || {
+ninja -C "$obj" -j "${SWRSS_JOBS:-$(nproc)}" qemu-system-aarch64 \
+	tests/qtest/armada3700-neta-test >"$obj/ninja.log" 2>&1 || {
 	grep -B2 -A10 'error' "$obj/ninja.log" | head -40 >&2
 	die "QEMU build failed (log: $obj/ninja.log)"
 }

@@ -84,6 +84,24 @@ vm_x86() {
 	vm_results "$run" "$check/vm-$run" $rc $(run_suites "$run")
 }
 
+# The NETA port's qtest (QEMU's own test framework, no guest): register
+# by register and frame by frame against the model, with the regressions
+# of its guest-triggered hang and leniencies.  TAP, at most 5 minutes.
+qtest() {
+	local obj=$BUILD/obj-qemu
+	mark "qtest"
+	# glib names the tests /aarch64/armada3700-neta/...: without the
+	# architecture, as qemu/qtest/armada3700-neta/... results
+	QTEST_QEMU_BINARY=$obj/qemu-system-aarch64 timeout -k 5 300 \
+		"$obj/tests/qtest/armada3700-neta-test" --tap -k \
+		2> "$check/qtest-neta.log" |
+		sed -E 's,^((not )?ok [0-9]+ )/aarch64/,\1,' > "$check/qtest-neta.tap"
+	tap_results qemu/qtest "$check/qtest-neta.tap"
+	grep -q '^not ok\|^Bail out' "$check/qtest-neta.tap" &&
+		tail -n 20 "$check/qtest-neta.log" >&2
+	return 0
+}
+
 # What the arm64 VM needs, but its cross-built driver suite: the arm64
 # kernel, QEMU with the NETA port (and QEMU's checkpatch on its series)
 # and the arm64 root.
@@ -91,7 +109,12 @@ arm64() {
 	local p out
 	build arm64
 	mark "build qemu"
-	if "$S/build-qemu.sh"; then result PASS build/qemu; else result FAIL build/qemu; fi
+	if "$S/build-qemu.sh"; then
+		result PASS build/qemu
+		qtest
+	else
+		result FAIL build/qemu
+	fi
 	while read -r p; do
 		case $p in *0000-cover-letter.patch) continue ;; esac
 		if out=$("$BUILD/qemu/scripts/checkpatch.pl" "$p" 2>&1); then

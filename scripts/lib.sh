@@ -145,6 +145,15 @@ vm_results() {
 	else
 		result FAIL "$run/kernel-log" "see $dir/console.log"
 	fi
+	# QEMU's guest-error log (vm.sh -k arm64): any line is a driver bug
+	if [ -e "$dir/guest-errors.log" ]; then
+		if [ -s "$dir/guest-errors.log" ]; then
+			head -n 20 "$dir/guest-errors.log" >&2
+			result FAIL "$run/guest-errors" "see $dir/guest-errors.log"
+		else
+			result PASS "$run/guest-errors"
+		fi
+	fi
 }
 
 # Build samples/bpf/xdp_redirect_cpu in the tree against the test kernel.
