@@ -116,7 +116,8 @@ qemu_args_arm64() {
 	echo -nic none
 	for ((i = 0; i < nics; i++)); do
 		echo -netdev hubport,id=hp$i,hubid=0
-		echo -device armada3700-neta,netdev=hp$i,mac=52:54:00:12:36:$((56 + i))
+		# without dma-coherent, as on the SoC: safe in TCG
+		echo -device armada3700-neta,netdev=hp$i,mac=52:54:00:12:36:$((56 + i)),dma-coherent=off
 	done
 }
 
