@@ -104,7 +104,7 @@ qemu_args_arm64() {
 	echo -display none -no-reboot -monitor none
 	echo -serial "file:$results/console.log"
 	# what a device model reports the guest did wrong (the NETA port:
-	# wrapped counters, bad rings, runt frames): make check fails on it
+	# wrapped counters, bad rings, headerless frames): make check fails on it
 	echo -d guest_errors -D "$results/guest-errors.log"
 	# virtio 1.0 over MMIO: the legacy transport logs a guest error for
 	# every feature word above the first that Linux writes

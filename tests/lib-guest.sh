@@ -180,7 +180,7 @@ uptime_cs() {
 timed_results() {
 	uptime_cs
 	_t=$_cs
-	while IFS= read -r _l; do
+	while IFS= read -r _l || [ -n "$_l" ]; do
 		printf '%s\n' "$_l"
 		case $_l in
 		"ok "[0-9]*|"not ok "[0-9]*)
