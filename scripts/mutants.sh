@@ -104,7 +104,7 @@ run_vm() {
 	tool) tool=$M/xdp_redirect_cpu ;;
 	esac
 	case $suite in
-	drv-mvneta) kind=arm64 ;;
+	drv-mvneta|mvneta) kind=arm64 ;;
 	drv-swiotlb) args=swiotlb=65536,force ;;	# see check.sh
 	esac
 	local -a vm=(-q -k $kind -n 2 -t 900 -o "$dir")

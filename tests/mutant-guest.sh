@@ -5,7 +5,8 @@
 #   mutant-guest.sh SUITE TESTS [TOOL]
 # SUITE: drv, drv-swiotlb (the e1000e suite; the host boots the second
 # with swiotlb=force), cpumap, rss-tool (TOOL: the xdp_redirect_cpu to
-# test), drv-mvneta (the arm64 VM).  TESTS: the harness's test names,
+# test), drv-mvneta and mvneta (tests/mvneta.sh; both in the arm64 VM).
+# TESTS: the harness's test names,
 # comma-separated, or "-" for all.
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib-guest.sh"
@@ -19,6 +20,7 @@ export XDP_DRV_IF=eth0 XDP_DRV_PEER_IF=eth1
 case $suite in
 drv|drv-swiotlb) run_suite "$suite" "$top/build/selftests/xdp/xdp_drv" $filter ;;
 drv-mvneta) run_suite "$suite" "$top/build/selftests-arm64/xdp/xdp_drv" $filter ;;
+mvneta) run_suite "$suite" "$top/tests/mvneta.sh" ;;
 cpumap) run_suite "$suite" "$top/build/selftests/cpumap/xdp_cpumap" $filter ;;
 rss-tool) run_suite "$suite" "$top/tests/rss-tool.sh" "$tool" ;;
 *) echo "mutant-guest.sh: no suite $suite" >&2; exit 2 ;;

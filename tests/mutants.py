@@ -86,6 +86,14 @@ MUTANTS = [
              "\t\tmvneta_xdp_put_buff(pp, rxq, xdp_buf, -1, true);\n"
              "\txdp_init_buff(xdp_buf, PAGE_SIZE, &rxq->xdp_rxq);\n"
              "\txdp_buf->data_hard_start = NULL;\n\tsize = 0;"),
+    dict(id="mvneta-held-release-removed", tree="arm64", suite="mvneta",
+         tests="-",
+         what="mvneta forgets, without giving its pages back, a frame held "
+              "when the port goes down",
+         file=MVNETA,
+         old="\tmvneta_xdp_put_buff(pp, rxq, &rxq->xdp_buf, -1, napi);\n"
+             "\trxq->xdp_buf.data_hard_start = NULL;",
+         new="\trxq->xdp_buf.data_hard_start = NULL;"),
     dict(id="neta-frame-one-byte-long", tree="qemu", suite="drv-mvneta",
          tests="pass",
          what="the NETA model reports each received frame one byte longer",
