@@ -200,6 +200,13 @@ wait_bounded() {
 		kill -0 "$1" 2>/dev/null || { wait "$1"; return; }
 		sleep 0.1
 	done
+	# its children first: a shell function run in the background (such
+	# as "P nc ... &") is a subshell, and the command it runs would
+	# live on, holding the suite's output pipe open
+	for _s in /proc/[0-9]*/stat; do
+		read -r _p _ _ _pp _ < "$_s" 2>/dev/null || continue
+		[ "$_pp" = "$1" ] && kill -KILL "$_p" 2>/dev/null
+	done
 	kill -KILL "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
 	echo "# pid $1 still running after $2 s: killed" >&2

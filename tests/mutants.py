@@ -64,11 +64,19 @@ MUTANTS = [
          new="\tif (rcpu->prog || !rcpu->prog)\n\t\treturn xdp_n;"),
     dict(id="hint-flags-kept", tree="kernel", suite="drv",
          tests="redirect_cpumap_hints_every_second",
-         what="xdp_prepare_buff() keeps the RX hint flags of the frame "
-              "before, which e1000e's reused xdp_buff carries on",
+         what="the RX hint flags of a frame are never cleared: neither "
+              "xdp_prepare_buff() nor e1000e's per-frame xdp_init_buff() "
+              "(which alone would still clear them) resets them",
          file="include/net/xdp.h",
          old="\txdp->flags &= ~XDP_FLAGS_RX_HINTS;\n}",
-         new="}"),
+         new="}",
+         more=[(E1000E,
+                "\t\t\txdp_init_buff(xdp, PAGE_SIZE, &rx_ring->xdp_rxq);\n"
+                "\t\t\txdp_prepare_buff(",
+                "\t\t\tu32 hints = xdp->flags & XDP_FLAGS_RX_HINTS;\n\n"
+                "\t\t\txdp_init_buff(xdp, PAGE_SIZE, &rx_ring->xdp_rxq);\n"
+                "\t\t\txdp->flags |= hints;\n"
+                "\t\t\txdp_prepare_buff(")]),
     dict(id="tool-key-swapped", tree="tool", suite="rss-tool", tests="-",
          what="xdp_redirect_cpu reads its Toeplitz key with bytes swapped "
               "in pairs",
@@ -127,15 +135,19 @@ def main(argv):
         return 0
     if argv[1:2] == ["apply"] and len(argv) == 4:
         m = find(argv[2])
-        path = "%s/%s" % (argv[3], m["file"])
-        with open(path) as f:
-            text = f.read()
-        n = text.count(m["old"])
-        if n != 1:
-            sys.exit("mutants.py: %s: the text to break occurs %d times in %s"
-                     % (m["id"], n, m["file"]))
-        with open(path, "w") as f:
-            f.write(text.replace(m["old"], m["new"]))
+        # a mutant is one edit, or several ("more") that only break
+        # together
+        for file, old, new in [(m["file"], m["old"], m["new"])] + \
+                m.get("more", []):
+            path = "%s/%s" % (argv[3], file)
+            with open(path) as f:
+                text = f.read()
+            n = text.count(old)
+            if n != 1:
+                sys.exit("mutants.py: %s: the text to break occurs %d times "
+                         "in %s" % (m["id"], n, file))
+            with open(path, "w") as f:
+                f.write(text.replace(old, new))
         return 0
     sys.exit(__doc__)
 

@@ -111,7 +111,7 @@ check jumbo-tcp "4 MiB over TCP at MTU 9000 arrived changed" \
 # rx_bytes grows by the frame's size, Ethernet header included, FCS
 # excluded.
 fcs_straddle() {
-	[ "$(getconf PAGESIZE)" = 4096 ] ||
+	[ "$(awk '/^KernelPageSize:/ { print $2; exit }' /proc/self/smaps)" = 4 ] ||
 		{ echo "# buffers of 3520 bytes need 4 KiB pages"; return 1; }
 	P ip neigh replace 10.30.0.1 lladdr "$(cat /sys/class/net/eth0/address)" \
 		dev eth1 nud permanent
