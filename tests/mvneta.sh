@@ -136,23 +136,27 @@ check jumbo-fcs-straddle "a frame with its FCS across two buffers came out longe
 # at the end of the run finds the pages otherwise).  8000-byte frames
 # take three buffers each; the peer sends them as fast as it can while
 # eth0 goes down and up, until a teardown found a frame held (one in
-# five or so does here), 40 times at most.
+# ten or so does here: 5 to 20 teardowns in eight runs), 100 times at
+# most.
 flood_down_up() {
-	P sh -c 'pg() { echo "$2" > /proc/net/pktgen/$1; }
-		pg kpktgend_1 rem_device_all
-		pg kpktgend_1 "add_device eth1"
-		pg eth1 "count 0"
-		pg eth1 "pkt_size 8000"
-		pg eth1 "dst 10.30.0.1"
-		pg eth1 "dst_mac $0"
-		pg eth1 "udp_dst_min 9"
-		pg eth1 "udp_dst_max 9"' "$(cat /sys/class/net/eth0/address)"
-	P sh -c "echo start > /proc/net/pktgen/pgctrl" &
+	# from eth1's own address, so that eth0's stack answers each
+	# datagram (port unreachable, rate limited): more work per frame
+	# than from an address it has no route to, and its ring fills
+	P sh -c ". $top/tests/lib-guest.sh
+		pgset kpktgend_1 rem_device_all
+		pgset kpktgend_1 'add_device eth1'
+		pgset eth1 'count 0'
+		pgset eth1 'pkt_size 8000'
+		pgset eth1 'dst 10.30.0.1'
+		pgset eth1 'dst_mac $(cat /sys/class/net/eth0/address)'
+		pgset eth1 'udp_dst_min 9'
+		pgset eth1 'udp_dst_max 9'"
+	pktgen_start peer
 	pg=$!
 	# rx_dropped across the teardown alone: not the drops of a frame
 	# that a first descriptor finds held after the port came back up
 	dropped=0 i=0
-	while [ "$dropped" = 0 ] && [ $i -lt 40 ]; do
+	while [ "$dropped" = 0 ] && [ $i -lt 100 ]; do
 		i=$((i + 1))
 		sleep 0.3
 		drop0=$(stat eth0 rx_dropped)
@@ -161,9 +165,9 @@ flood_down_up() {
 		ip link set eth0 up
 		wait_carrier eth0 || { echo "# no carrier after $i teardowns"; break; }
 	done
-	P sh -c "echo stop > /proc/net/pktgen/pgctrl"
+	pktgen_stop peer
 	wait_bounded $pg 10
-	P sh -c 'echo rem_device_all > /proc/net/pktgen/kpktgend_1'
+	P sh -c "echo rem_device_all > /proc/net/pktgen/kpktgend_1"
 	echo "# $dropped frames held at $i teardowns dropped"
 	[ "$dropped" -ge 1 ] && wait_carrier eth0 peer eth1 &&
 		ping_all ping -q -c 5 -i 0.1 -W 2 -s 8972 -M "do" 10.30.0.2
