@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The arm64 guest's root file system, build/arm64-root: the host root
 # cannot serve an arm64 guest, so Debian's own arm64 packages (busybox,
-# iproute2, ethtool, xdp-tools and what they depend on) are downloaded
+# iproute2, ethtool, xdp-tools, util-linux and what they depend on) are downloaded
 # and unpacked there, and vm.sh -k arm64 serves it read-only over
 # virtio-9p, as it serves the host root to x86_64 guests.  Nothing is
 # installed on the host but the arm64 package lists.  Rebuilt when this
@@ -10,6 +10,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PKGS=(dash busybox-static iproute2 iputils-ping netcat-openbsd ethtool xdp-tools bpftool libc6
+	# chrt (busybox has none), for mvneta.sh's SCHED_FIFO loop
+	util-linux
 	# to link the cross-built selftests (selftests.sh arm64)
 	libelf-dev zlib1g-dev)
 root=$BUILD/arm64-root debs=$BUILD/arm64-debs

@@ -102,6 +102,14 @@ MUTANTS = [
          old="\tmvneta_xdp_put_buff(pp, rxq, &rxq->xdp_buf, -1, napi);\n"
              "\trxq->xdp_buf.data_hard_start = NULL;",
          new="\trxq->xdp_buf.data_hard_start = NULL;"),
+    dict(id="mvneta-held-kept-at-stop", tree="arm64", suite="mvneta",
+         tests="-",
+         what="mvneta keeps a held frame over a stop of the port, its pages "
+              "from the page_pool the stop destroys",
+         file=MVNETA,
+         old="\tmvneta_rxq_put_held(pp, rxq, false);\n"
+             "\tmvneta_rxq_drop_pkts(pp, rxq);\n\n\tif (rxq->descs)",
+         new="\tmvneta_rxq_drop_pkts(pp, rxq);\n\n\tif (rxq->descs)"),
     dict(id="neta-frame-one-byte-long", tree="qemu", suite="drv-mvneta",
          tests="pass",
          what="the NETA model reports each received frame one byte longer",

@@ -131,49 +131,82 @@ check jumbo-fcs-straddle "a frame with its FCS across two buffers came out longe
 	fcs_straddle
 
 # A frame whose last descriptors the NAPI budget (64 descriptors) cut
-# off waits in the queue for the next poll; a port going down before
-# then gives its pages back and counts it dropped (the page_pool check
-# at the end of the run finds the pages otherwise).  8000-byte frames
-# take three buffers each; the peer sends them as fast as it can while
-# eth0 goes down and up, until a teardown found a frame held (one in
-# ten or so does here: 5 to 20 teardowns in eight runs), 100 times at
-# most.
-flood_down_up() {
-	# from eth1's own address, so that eth0's stack answers each
-	# datagram (port unreachable, rate limited): more work per frame
-	# than from an address it has no route to, and its ring fills
+# off waits in the queue for the next poll; a port stopped before then
+# gives its pages back and counts it dropped (the page_pool check at the
+# end of the run finds the pages otherwise).  Made certain rather than
+# waited for: eth0's NAPI runs in its own thread (threaded NAPI), on
+# CPU 1, behind a SCHED_FIFO loop of higher priority there (RT
+# throttling off), while the peer sends 60 frames of 8000 bytes, three
+# buffers each, into its ring.  A new ring size stops and reopens the
+# port (mvneta_stop(), as "ip link set down", suspend or an XDP attach
+# do), and the loop ends only once that waits in napi_disable(): the
+# poll that runs then takes 64 descriptors, the last of them the first
+# of the 22nd frame, and the port stops with that frame held.  Not with
+# "ip link set down": the device is no longer running then, and the
+# poll takes nothing.
+napi_thread() {
+	for c in /proc/[0-9]*/comm; do
+		case $(cat "$c" 2>/dev/null) in "napi/$1-"*) ;; *) continue ;; esac
+		c=${c#/proc/}
+		echo "${c%/comm}"
+		return
+	done
+}
+held_at_stop() {
+	echo 1 > /sys/class/net/eth0/threaded
+	napi=$(napi_thread eth0)
+	[ -n "$napi" ] || { echo "# no NAPI thread for eth0"; return 1; }
+	# real-time too, below the loop: 6.12's deadline server gives
+	# SCHED_OTHER threads 50 ms a second on a CPU an RT task holds
+	taskset -p 2 "$napi" >/dev/null && chrt -f -p 5 "$napi" || return 1
+	rt0=$(cat /proc/sys/kernel/sched_rt_runtime_us)
+	echo -1 > /proc/sys/kernel/sched_rt_runtime_us
+	chrt -f 10 taskset -c 1 sh -c 'while :; do :; done' &
+	hog=$!
+	mrx0=$(mib eth0 good_frames_received)
 	P sh -c ". $top/tests/lib-guest.sh
-		pgset kpktgend_1 rem_device_all
-		pgset kpktgend_1 'add_device eth1'
-		pgset eth1 'count 0'
+		pgset kpktgend_0 rem_device_all
+		pgset kpktgend_0 'add_device eth1'
+		pgset eth1 'count 60'
 		pgset eth1 'pkt_size 8000'
 		pgset eth1 'dst 10.30.0.1'
 		pgset eth1 'dst_mac $(cat /sys/class/net/eth0/address)'
 		pgset eth1 'udp_dst_min 9'
-		pgset eth1 'udp_dst_max 9'"
-	pktgen_start peer
-	pg=$!
-	# rx_dropped across the teardown alone: not the drops of a frame
-	# that a first descriptor finds held after the port came back up
-	dropped=0 i=0
-	while [ "$dropped" = 0 ] && [ $i -lt 100 ]; do
-		i=$((i + 1))
-		sleep 0.3
-		drop0=$(stat eth0 rx_dropped)
-		ip link set eth0 down
-		dropped=$(($(stat eth0 rx_dropped) - drop0))
-		ip link set eth0 up
-		wait_carrier eth0 || { echo "# no carrier after $i teardowns"; break; }
+		pgset eth1 'udp_dst_max 9'
+		echo start > /proc/net/pktgen/pgctrl
+		pgset kpktgend_0 rem_device_all"
+	# every frame in eth0's ring (the port's MIB counts what it took)
+	for _ in $(seq 100); do
+		[ $(($(mib eth0 good_frames_received) - mrx0)) -ge 60 ] && break
+		sleep 0.1
 	done
-	pktgen_stop peer
-	wait_bounded $pg 10
-	P sh -c "echo rem_device_all > /proc/net/pktgen/kpktgend_1"
-	echo "# $dropped frames held at $i teardowns dropped"
-	[ "$dropped" -ge 1 ] && wait_carrier eth0 peer eth1 &&
+	got=$(($(mib eth0 good_frames_received) - mrx0))
+	drop0=$(stat eth0 rx_dropped)
+	ethtool -G eth0 rx 256 &
+	down=$!
+	for _ in $(seq 100); do
+		grep -q napi_disable "/proc/$down/stack" 2>/dev/null && break
+		sleep 0.1
+	done
+	grep -q napi_disable "/proc/$down/stack" 2>/dev/null && waited=yes || waited=no
+	kill "$hog"
+	wait "$hog"
+	echo "$rt0" > /proc/sys/kernel/sched_rt_runtime_us
+	wait_bounded "$down" 30 || return 1
+	dropped=$(($(stat eth0 rx_dropped) - drop0))
+	chrt -o -p 0 "$napi"
+	echo 0 > /sys/class/net/eth0/threaded
+	ethtool -G eth0 rx 512
+	echo "# $got frames in the ring, the stop waited for the poll: $waited; $dropped dropped"
+	[ "$got" -ge 60 ] && [ "$waited" = yes ] && [ "$dropped" = 1 ] &&
+		wait_carrier eth0 peer eth1 &&
 		ping_all ping -q -c 5 -i 0.1 -W 2 -s 8972 -M "do" 10.30.0.2
 }
-check jumbo-down-under-flood "no frame held at a teardown, or no traffic after" \
-	flood_down_up
+# the test's shell and what it starts stay off CPU 1
+taskset -p 1 $$ >/dev/null
+check jumbo-held-at-stop "no frame held when the port stopped, or no traffic after" \
+	held_at_stop
+taskset -p 3 $$ >/dev/null
 ip link set eth0 mtu 1500
 P ip link set eth1 mtu 1500
 wait_carrier eth0 peer eth1
