@@ -53,7 +53,7 @@ def frame(a, src, dst, sport, dport, proto):
     return eth + struct.pack("!H", ethertype) + ip + l4
 
 
-def main():
+def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("dev")
     p.add_argument("--dst-mac", required=True)
@@ -71,7 +71,7 @@ def main():
                    help="repeat the whole set until this much time passed")
     p.add_argument("--print-flows", action="store_true",
                    help="print PROTO,SRC,DST,SPORT,DPORT and the frame count per flow")
-    a = p.parse_args()
+    a = p.parse_args(argv)
     src, dst = ipaddress.ip_address(a.src), ipaddress.ip_address(a.dst)
     flows = []
     for i in range(a.flows):
@@ -106,6 +106,7 @@ def main():
                 sent += 1
         if not a.seconds or time.monotonic() >= end:
             break
+    s.close()
     print(sent)
     return 0
 

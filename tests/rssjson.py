@@ -11,7 +11,8 @@
       (max/mean over CPUs 0 and 1), cpus_sum(field) (a per-CPU field of
       total, summed over CPUs)
 
-One process for all of a test's expressions: in the VM, under TCG, each
+One process for all of a test's expressions (and, through
+tests/pyhelper.py, for all of a suite's): in the VM, under TCG, each
 Python start costs seconds.  Only json is imported, for the same reason.
 """
 import json
@@ -32,11 +33,12 @@ def handled(obj):
     return sum(c["kthread"] for c in obj["cpus"])
 
 
-def main():
-    if len(sys.argv) < 3:
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    objs = load(sys.argv[1])
+    objs = load(argv[0])
     totals = [o for o in objs if o["type"] == "total"]
     env = {
         "total": totals[-1] if totals else {},
@@ -64,7 +66,7 @@ def main():
     env["cpus_sum"] = lambda field: sum(c[field] for c in env["total"]["cpus"])
     env["settled"] = settled
     env["imbalance"] = imbalance
-    for expr in sys.argv[2:]:
+    for expr in argv[1:]:
         try:
             print(eval(expr, env))
         except Exception as e:  # a missing key is a failed test, not a crash
