@@ -1,26 +1,30 @@
 #!/usr/bin/env bash
 # make check: build everything and run every test.
 #
-#   1. the kernels: test, debug (KASAN, lockdep, kmemleak) and arm64;
-#   2. each selftest suite in a VM on the test and the debug kernel, each
-#      VM run followed by the kernel log gate;
+#   1. the kernels: debug (KASAN, lockdep, kmemleak, UBSAN, KFENCE) and
+#      arm64;
+#   2. each x86_64 selftest suite in a VM on the debug kernel, each VM run
+#      followed by the kernel log gate;
 #   3. QEMU with the emulated Armada 3700 NETA port (qemu/patches), the
 #      arm64 root, and the mvneta suites in the arm64 VM, then its log
 #      gate;
 #   4. the series gate (checkpatch --strict, and per patch W=1 + sparse
-#      on every kernel file it touches, in the test or the arm64 kernel,
+#      on every kernel file it touches, in the debug or the arm64 kernel,
 #      which also proves it bisects).
 # The x86_64 VMs run TCG on one host thread each, two at a time, while
 # the arm64 side and the gate build at low priority (see the end).
+# The test kernel (make kernel: the demo's, the bench's, make vm's) is
+# the debug one without its checkers: make check builds only the debug
+# kernel, and the host side (selftests, the tool, the gate) against it.
 # One line per test, then "N passed, N failed, N skipped"; exit 1 on any
-# failure.  SWRSS_KERNELS="test" limits the VM runs (default "test debug").
+# failure.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 S=$SWRSS_TOP/scripts
+export SWRSS_X86_KERNEL=debug
 check=$OUT/check
 RESULTS=$check/results.txt
-kernels=${SWRSS_KERNELS:-test debug}
 start=$(now)
 rm -rf "$check"
 mkdir -p "$check"
@@ -49,7 +53,7 @@ build() {
 	mark "built $1"
 }
 
-# Bounce-buffered DMA for the test kernel's and the arm64 VM: swiotlb=force
+# Bounce-buffered DMA for every VM: swiotlb=force
 # bounces every DMA mapping, as on confidential-computing guests and
 # behind bouncing IOMMUs, so a dma_sync over the wrong range loses data
 # instead of going unseen.  Its size is explicit (65536 slots, 128 MiB):
@@ -61,21 +65,21 @@ BOUNCE=swiotlb=65536,force
 # tests/arm64-tests.sh): one that is missing fails.
 run_suites() {
 	case $1 in
-	test) echo net-cpumap rss-tool drv-xdp-e1000e page-pool ;;
 	debug-veth) echo net-cpumap page-pool ;;
 	debug-nic) echo drv-xdp-e1000e page-pool ;;
+	debug-tool) echo rss-tool page-pool ;;
 	arm64) echo mvneta drv-xdp-mvneta page-pool ;;
 	esac
 }
 
 # One VM run of kernel $1 with suites $2 (see tests/guest-tests.sh), as
-# run $3, then its log gate.  The driver suite needs the two NICs.  The
-# test kernel bounces its DMA ($BOUNCE).
+# run $3, then its log gate.  The driver suite and the tool's need the two
+# NICs.  DMA bounces ($BOUNCE), veth's run too: nothing there maps DMA,
+# but nothing should.
 vm_x86() {
-	local k=$1 part=$2 run=$3 mem=1024 t=1200 nics=2 args='' rc=0
+	local k=$1 part=$2 run=$3 mem=1024 t=1200 nics=2 args=$BOUNCE rc=0
 	[ -f "$(kernel_image "$k")" ] || { result FAIL "vm/$run" "no kernel"; return; }
 	[ "$k" = debug ] && mem=2048 t=2400
-	[ "$k" = test ] && args=$BOUNCE
 	[ "$part" = veth ] && nics=0
 	mark "vm $run"
 	"$S/vm.sh" -q -s -k "$k" -n $nics -m $mem -t $t ${args:+-a "$args"} \
@@ -131,7 +135,7 @@ arm64() {
 }
 # Two emulated NETA ports on one hub, driven by mvneta, alone on the
 # machine and on multi-threaded TCG, a host thread for each vCPU.
-# Bounce-buffered DMA, like the test kernel's run.
+# Bounce-buffered DMA, like the x86_64 runs.
 arm64_vm() {
 	local rc=0
 	mark "vm arm64"
@@ -141,10 +145,11 @@ arm64_vm() {
 	vm_results arm64 "$check/vm-arm64" $rc $(run_suites arm64)
 }
 
-# The schedule.  In front, with every CPU: the test kernel, the suites
-# built against its BTF, then the debug kernel.  Then the three x86_64 VM
-# runs, each on one TCG thread, two at a time: the debug kernel's two
-# halves first (the longest), then the test kernel's.  Behind it all, from
+# The schedule.  In front, with every CPU: the debug kernel and the
+# suites built against its BTF.  Then the three x86_64 VM runs, each on
+# one TCG thread, two at a time: the tool's (the longest, about 20
+# minutes) and the cpumap suite's first, then the driver suite's.
+# Behind it all, from
 # the start and at the lowest priority, so that it takes only what the
 # rest leaves idle: the arm64 kernel, QEMU and the arm64 root, then, once
 # the x86_64 builds are done, the arm64 driver suite and the series gate
@@ -182,28 +187,22 @@ background() {
 background &
 background_job=$!
 
-build test
+build debug
 mark "selftests"
-if ! "$S/selftests.sh"; then
-	result FAIL "selftests/build"
-	kernels=
-fi
-case " $kernels " in *" debug "*) build debug ;; esac
+selftests=ok
+"$S/selftests.sh" || { result FAIL "selftests/build"; selftests=; }
 touch "$builds_done"
 
-case " $kernels " in
-*" debug "*)
+if [ -n "$selftests" ]; then
+	vm_x86 debug tool debug-tool &
+	tool_job=$!
 	vm_x86 debug veth debug-veth &
 	veth_job=$!
-	vm_x86 debug nic debug-nic &
-	nic_job=$!
-	# the test kernel's run takes the first free CPU
-	wait -n $veth_job $nic_job
-	case " $kernels " in *" test "*) vm_x86 test all test ;; esac
-	wait $veth_job $nic_job 2>/dev/null
-	;;
-*" test "*) vm_x86 test all test ;;
-esac
+	# the driver suite's run takes the first free CPU
+	wait -n $tool_job $veth_job
+	vm_x86 debug nic debug-nic
+	wait $tool_job $veth_job 2>/dev/null
+fi
 wait $background_job && arm64_vm
 
 pass=$(grep -c '^PASS' "$RESULTS")

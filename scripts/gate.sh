@@ -5,16 +5,18 @@
 #                            C file the patch touches with W=1 and sparse
 #                            (C=2) without a warning: bisectable, and
 #                            nothing new for W=1 or sparse.  A file is
-#                            built in the test kernel, or, if only the
-#                            arm64 kernel has it (mvneta), in that one.
+#                            built in the x86_64 kernel (the test one, or
+#                            SWRSS_X86_KERNEL's: make check's is debug),
+#                            or, if only the arm64 kernel has it
+#                            (mvneta), in that one.
 # Findings listed in gate/allow.txt (each with its reason) are accepted.
-# Needs the test and arm64 kernels built (build-kernel.sh test, arm64).
+# Needs the x86_64 and arm64 kernels built (build-kernel.sh test, arm64).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 RESULTS=${RESULTS:-/dev/null}
 allow=$SWRSS_TOP/gate/allow.txt
-obj=$BUILD/obj-test
+obj=$BUILD/obj-$X86_KERNEL
 
 # Drop findings that gate/allow.txt explains: one extended regex a line.
 unexplained() {
@@ -37,7 +39,7 @@ checkpatch() {
 }
 
 # Kernel C files (not tools/, samples/, scripts/) a commit touches, as
-# objects of the kernel that builds them: "test path.o", or, for files
+# objects of the kernel that builds them: "x86 path.o", or, for files
 # only the arm64 config has (mvneta), "arm64 path.o"; "none path.c" for
 # a file neither kernel builds.
 touched_objs() {
@@ -45,7 +47,7 @@ touched_objs() {
 		grep -E '^(arch|block|crypto|drivers|fs|init|io_uring|ipc|kernel|lib|mm|net|security|sound|virt)/.*\.c$' |
 		while read -r f; do
 			if [ -f "$obj/${f%.c}.o" ]; then
-				echo "test ${f%.c}.o"
+				echo "x86 ${f%.c}.o"
 			elif [ -f "$BUILD/obj-arm64/${f%.c}.o" ]; then
 				echo "arm64 ${f%.c}.o"
 			else
@@ -54,7 +56,7 @@ touched_objs() {
 		done
 }
 
-# make, W=1 and sparse, of objects $2... of kernel $1 (test or arm64)
+# make, W=1 and sparse, of objects $2... of kernel $1 (x86 or arm64)
 kmake_objs() {
 	local k=$1
 	shift
@@ -77,7 +79,7 @@ findings() {
 # each kernel; fails if one of them does not build
 make_touched() {
 	local objs=$1 k rc=0
-	for k in test arm64; do
+	for k in x86 arm64; do
 		# shellcheck disable=SC2046
 		set -- $(printf '%s\n' "$objs" | awk -v k=$k '$1 == k { print $2 }')
 		[ $# = 0 ] || kmake_objs $k "$@" || rc=1
@@ -113,7 +115,7 @@ build_each() {
 		fi
 		unbuilt=$(printf '%s\n' "$objs" | awk '$1 == "none" { printf " %s", $2 }')
 		if [ -n "$unbuilt" ]; then
-			result FAIL "gate/build/$subj" "not in the test or arm64 kernel:$unbuilt"
+			result FAIL "gate/build/$subj" "not in the x86_64 or arm64 kernel:$unbuilt"
 			continue
 		fi
 		if [ -z "$objs" ]; then
@@ -147,7 +149,7 @@ build_each() {
 	goto "$head"
 }
 
-[ -d "$obj" ] || die "gate: build the test kernel first"
+[ -d "$obj" ] || die "gate: build the $X86_KERNEL kernel first"
 [ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
 	die "gate: $TREE has uncommitted changes"
 checkpatch

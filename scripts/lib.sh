@@ -42,6 +42,11 @@ series_patches() {
 # Wall-clock stamp for log lines and summaries.
 now() { date +%s; }
 
+# The x86_64 kernel the host builds against, its BTF, headers and
+# objects: the selftests, the tool and the series gate.  make check
+# builds no other x86_64 kernel than the debug one, and sets it to debug.
+X86_KERNEL=${SWRSS_X86_KERNEL:-test}
+
 # The kernel image of a flavour (see build-kernel.sh).
 kernel_image() {
 	case $1 in
@@ -156,13 +161,14 @@ vm_results() {
 	fi
 }
 
-# Build samples/bpf/xdp_redirect_cpu in the tree against the test kernel.
+# Build samples/bpf/xdp_redirect_cpu in the tree against the x86_64
+# kernel ($X86_KERNEL).
 # samples/bpf builds every sample by default, and most need a kernel far
 # bigger than the test kernel: build only the tool (its program, its
 # skeleton and its loader), through the samples' own kbuild rules.
 make_rss_tool() {
-	make -s -C "$TREE" O="$BUILD/obj-test" headers_install >/dev/null &&
-	make -s -C "$TREE" O="$BUILD/obj-test" M="$TREE/samples/bpf" \
+	make -s -C "$TREE" O="$BUILD/obj-$X86_KERNEL" headers_install >/dev/null &&
+	make -s -C "$TREE" O="$BUILD/obj-$X86_KERNEL" M="$TREE/samples/bpf" \
 		CLANG=clang-19 LLC=llc-19 OPT=opt-19 LLVM_DIS=llvm-dis-19 \
 		LLVM_OBJCOPY=llvm-objcopy-19 LLVM_READELF=llvm-readelf-19 \
 		tprogs-y=xdp_redirect_cpu \

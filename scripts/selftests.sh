@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build the series' selftests on the host, against the test kernel's BTF,
+# Build the series' selftests on the host, against the BTF of the x86_64
+# kernel (the test kernel, or SWRSS_X86_KERNEL's, see lib.sh),
 # into build/selftests/<suite> (the guest runs them from there), and the
 # software-RSS tool, samples/bpf/xdp_redirect_cpu, in the kernel tree
 # (and a copy in build/selftests).
@@ -29,7 +30,7 @@ for suite in net/cpumap drivers/net/xdp; do
 	out=$sel/$(basename "$suite")
 	info "building selftests $suite"
 	make -s -j"$(nproc)" -C "$TREE/tools/testing/selftests/$suite" OUTPUT="$out" \
-		CLANG=clang-19 VMLINUX_BTF="$BUILD/obj-test/vmlinux" \
+		CLANG=clang-19 VMLINUX_BTF="$BUILD/obj-$X86_KERNEL/vmlinux" \
 		>"$sel/$(basename "$suite").log" 2>&1 ||
 		{ tail -n 30 "$sel/$(basename "$suite").log" >&2; die "selftests $suite failed to build"; }
 done
