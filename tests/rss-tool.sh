@@ -37,9 +37,12 @@ no_xdp_left() {
 	case $progs in *xdp_rss* | *remote_pass* | *remote_drop* | *remote_redirect*) return 1 ;; esac
 }
 
-# Start the tool on rss0 with JSON stats; return once it is attached.
+# Start the tool on rss0 with JSON stats (every 0.5 s unless the test
+# says); return once it is attached.
 start_tool() {
-	"$TOOL" -d rss0 -j -i 0.5 "$@" > "$work/out" 2> "$work/err" &
+	local i=(-i 0.5)	# unless the test has its own: -i comes once
+	case " $* " in *" -i "*) i=() ;; esac
+	"$TOOL" -d rss0 -j "${i[@]}" "$@" > "$work/out" 2> "$work/err" &
 	tool_pid=$!
 	wait_xdp_attached rss0 "$tool_pid"
 }
@@ -284,8 +287,9 @@ jvals '[e["active"] for e in events("autoscale")][:2] == [[0, 1], [0]] and cpu(1
 	'[e["active"] for e in events("autoscale")]' 'cpu(1).get("kthread", 0)'
 check autoscale-grows-and-shrinks "events: ${J[1]}, cpu1 handled ${J[2]}" test "${J[0]}" = True
 
-# --- signals: the tool detaches on SIGINT and SIGTERM, and only its own
-for sig in INT TERM; do
+# --- signals: the tool detaches on SIGINT, SIGTERM and SIGHUP, and only
+# its own
+for sig in INT TERM HUP; do
 	start_tool -m hash
 	attached=$(xdp_prog_id rss0)
 	kill -"$sig" "$tool_pid"
@@ -294,6 +298,17 @@ for sig in INT TERM; do
 	check "detach-on-sig$sig" "attached '$attached', exit $rc, XDP program id after '$(xdp_prog_id rss0)'" \
 		test -n "$attached" -a "$rc" = 0 -a -z "$(xdp_prog_id rss0)"
 done
+# and on SIGPIPE, when the reader of its output goes: here after the
+# first stats line, which the tool prints once attached
+rm -f "$work/fifo"
+mkfifo "$work/fifo"
+head -n 1 "$work/fifo" > "$work/line" &
+"$TOOL" -d rss0 -m hash -j -i 0.5 > "$work/fifo" 2> "$work/err" &
+tool_pid=$!
+wait_bounded "$tool_pid" 60
+rc=$?
+check detach-on-sigPIPE "first line '$(head -c 60 "$work/line")', exit $rc, XDP program id after '$(xdp_prog_id rss0)'" \
+	test "$(grep -c '^{"type":"stats"' "$work/line")" = 1 -a "$rc" = 0 -a -z "$(xdp_prog_id rss0)"
 
 # --- bad input: the message, the exit status, and nothing attached.
 # bad NAME STATUS REGEX ARGS...
@@ -331,6 +346,21 @@ bad redirect-no-dev 2 "needs --redirect-dev" -d rss0 -r redirect
 bad scale-thresholds 2 "must be below --scale-up" -d rss0 --autoscale --scale-up 10 --scale-down 10
 bad hw-skb-mode 2 "needs native XDP" -d rss0 -m hw --skb-mode
 bad no-native-xdp 1 "lo: the driver has no native XDP support" -d lo
+# numbers are decimal; an option comes once (but --flow); options that
+# would mean nothing in the combination given are refused, not ignored
+bad number-not-decimal 2 "queue size '0x10' is out of range" -d rss0 -q 0x10
+bad option-twice 2 "cpu given twice" -d rss0 -c 0 -c 1
+bad key-not-hash 2 "key needs --mode hash or hw" -d rss0 -m round-robin -k "$(printf '6d%.0s' $(seq 40))"
+bad buckets-not-hash 2 "buckets needs --mode hash or hw" -d rss0 -m cpu -b 64
+bad symmetric-not-hash 2 "symmetric needs --mode hash" -d rss0 -m hw -S
+bad scale-without-autoscale 2 "scale-up needs --autoscale" -d rss0 --scale-up 5
+bad attach-option-without-dev 2 "interval needs an interface" -i 1 --flow tcp,10.0.0.1,10.0.0.2,1,2
+bad flow-extra-field 2 "malformed flow" --flow 'tcp,10.0.0.1,10.0.0.2,1,2,"'
+bad flow-empty-field 2 "malformed flow" --flow tcp,10.0.0.1,,10.0.0.2
+"$TOOL" --version > "$work/version" 2>&1
+rc=$?
+check version "exit $rc: $(head -c 200 "$work/version")" \
+	test "$rc" = 0 -a "$(grep -c "^xdp_redirect_cpu [0-9]*\.[0-9]*, running on Linux $(uname -r)\$" "$work/version")" = 1
 # A program somebody else attached stays, and the tool says why it stops.
 start_tool -m hash
 other=$(xdp_prog_id rss0)
