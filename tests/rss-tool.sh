@@ -8,6 +8,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 TOOL=${1:?the xdp_redirect_cpu binary}
 VECTORS=$top/tests/data/rss-toeplitz-vectors.tsv
 work=$(mktemp -d)
+# nap SECONDS: a sleep without a process, as every exec costs seconds on
+# the debug kernel: a read that times out on a FIFO nobody writes to
+mkfifo "$work/nap"
+exec 7<> "$work/nap"
+nap() { read -r -t "$1" -u 7 _ || true; }
 n=0
 failed=0
 # py CALL ARG...: tests/flowgen.py or tests/rssjson.py (CALL), through
@@ -44,7 +49,14 @@ start_tool() {
 	case " $* " in *" -i "*) i=() ;; esac
 	"$TOOL" -d rss0 -j "${i[@]}" "$@" > "$work/out" 2> "$work/err" &
 	tool_pid=$!
-	wait_xdp_attached rss0 "$tool_pid"
+	# attached once it prints: its first stats line comes an interval
+	# after the attach (no process a check, unlike wait_xdp_attached)
+	for _ in $(seq 600); do
+		[ -s "$work/out" ] && return 0
+		kill -0 "$tool_pid" 2>/dev/null || return 1
+		nap 0.1
+	done
+	return 1
 }
 # Frames the kthreads handled, summed over CPUs, in the tool's newest
 # stats line.
@@ -64,7 +76,7 @@ kthread_handled() {
 finish_tool() {
 	for _ in $(seq 300); do
 		[ "$(kthread_handled)" -ge "$1" ] && break
-		sleep 0.2
+		nap 0.2
 	done
 	kill -TERM "$tool_pid"
 	wait_bounded "$tool_pid" 30
@@ -219,7 +231,7 @@ remote_run() {
 	rm -f "$work/bound"
 	udp_sink 8 "$work/bound" > "$work/sink" &
 	sink=$!
-	for _ in $(seq 100); do [ -e "$work/bound" ] && break; sleep 0.1; done
+	for _ in $(seq 100); do [ -e "$work/bound" ] && break; nap 0.1; done
 	gen --flows 16 --count 50
 	finish_tool 800
 	wait_bounded $sink 60
@@ -280,7 +292,7 @@ start_tool -m hash -c 0-1 --autoscale --scale-up 300 --scale-down 50 --scale-hol
 paced 64 6
 for _ in $(seq 30); do
 	[ "$(grep -c '^{"type":"autoscale"' "$work/out")" -ge 2 ] && break
-	sleep 0.5
+	nap 0.5
 done
 kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
 jvals '[e["active"] for e in events("autoscale")][:2] == [[0, 1], [0]] and cpu(1)["kthread"] > 0' \
