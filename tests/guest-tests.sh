@@ -28,6 +28,11 @@ all|veth|nic|tool) ;;
 *) echo "guest-tests.sh: suites are all, veth, nic or tool, not $part" >&2; exit 2 ;;
 esac
 
+# Debug kernel: no automatic kmemleak scan every 10 minutes (each walks
+# all of memory, slowly in TCG); the two scans at the end find what it
+# would.
+[ ! -w /sys/kernel/debug/kmemleak ] || echo scan=off > /sys/kernel/debug/kmemleak
+
 "$top/tests/page-pool-leaks.sh" start
 
 # part $1 runs in this VM
