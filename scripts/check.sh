@@ -133,8 +133,8 @@ arm64() {
 	mark "arm64 root done"
 	! grep -q '^FAIL  build/\(arm64\|qemu\|arm64-root\)' "$RESULTS"
 }
-# Two emulated NETA ports on one hub, driven by mvneta, alone on the
-# machine and on multi-threaded TCG, a host thread for each vCPU.
+# Two emulated NETA ports on one hub, driven by mvneta, on multi-threaded
+# TCG, a host thread for each vCPU (beside the gate at nice 19).
 # Bounce-buffered DMA, like the x86_64 runs.
 arm64_vm() {
 	local rc=0
@@ -155,7 +155,7 @@ arm64_vm() {
 # the x86_64 builds are done, the arm64 driver suite and the series gate
 # (which checks out every commit of the tree: nothing may build from it
 # meanwhile; the VMs use only build/selftests and files the series does
-# not change).  Last, alone on the machine, the arm64 VM.
+# not change).  The arm64 VM runs beside the gate, at normal priority.
 # Every patch must have its checkpatch and its build result, whatever
 # stopped the gate.
 gate_complete() {
@@ -167,6 +167,7 @@ gate_complete() {
 	done
 }
 builds_done=$check/builds-done
+arm64_ready=$check/arm64-ready
 background() {
 	local rc=0
 	renice -n 19 -p $BASHPID >/dev/null
@@ -177,6 +178,8 @@ background() {
 		result FAIL "selftests/arm64"
 		rc=1
 	fi
+	# the arm64 VM may start (from the main script, at normal priority)
+	[ $rc = 0 ] && touch "$arm64_ready"
 	step "series gate"
 	RESULTS=$RESULTS "$S/gate.sh" || result FAIL gate "gate.sh stopped (exit $?)"
 	gate_complete
@@ -203,7 +206,14 @@ if [ -n "$selftests" ]; then
 	vm_x86 debug nic debug-nic
 	wait $tool_job $veth_job 2>/dev/null
 fi
-wait $background_job && arm64_vm
+# The arm64 VM as soon as its kernel, QEMU, root and suite are there:
+# beside the gate, which builds one or two files at a time at the lowest
+# priority and so takes what the VM's vCPU threads leave.
+while [ ! -e "$arm64_ready" ] && kill -0 $background_job 2>/dev/null; do
+	sleep 5
+done
+[ -e "$arm64_ready" ] && arm64_vm
+wait $background_job
 
 pass=$(grep -c '^PASS' "$RESULTS")
 fail=$(grep -c '^FAIL' "$RESULTS")
