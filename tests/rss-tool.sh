@@ -51,8 +51,9 @@ start_tool() {
 	"$TOOL" -d rss0 -j "${i[@]}" "$@" > "$work/out" 2> "$work/err" &
 	tool_pid=$!
 	# attached once it prints: its first stats line comes an interval
-	# after the attach (no process a check, unlike wait_xdp_attached)
-	for _ in $(seq 600); do
+	# after the attach (no process a check, unlike wait_xdp_attached);
+	# loading takes tens of seconds on the debug kernel: 3 minutes at most
+	for _ in $(seq 1800); do
 		[ -s "$work/out" ] && return 0
 		kill -0 "$tool_pid" 2>/dev/null || return 1
 		nap 0.1
