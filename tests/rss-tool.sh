@@ -233,7 +233,8 @@ remote_run() {
 	rm -f "$work/bound"
 	udp_sink 8 "$work/bound" > "$work/sink" &
 	sink=$!
-	for _ in $(seq 100); do [ -e "$work/bound" ] && break; nap 0.1; done
+	# a Python start: 12 s and more on the debug kernel
+	for _ in $(seq 1200); do [ -e "$work/bound" ] && break; nap 0.1; done
 	gen --flows 16 --count 50
 	finish_tool 800
 	wait_bounded $sink 60
@@ -292,7 +293,7 @@ check rebalance-moves-load "moved $moved buckets; imbalance $first, then $imb ov
 # --- autoscale: one CPU when idle, two under load, one again after
 start_tool -m hash -c 0-1 --autoscale --scale-up 300 --scale-down 50 --scale-hold 1 -i 1
 paced 64 6
-for _ in $(seq 30); do
+for _ in $(seq 60); do
 	[ "$(grep -c '^{"type":"autoscale"' "$work/out")" -ge 2 ] && break
 	nap 0.5
 done
