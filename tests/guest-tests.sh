@@ -15,14 +15,6 @@ part=${2:-all}
 
 . "$top/tests/lib-guest.sh"
 
-# The debug kernel runs about 4x slower in TCG: the cpumap suite's long
-# TCP streams shrink (KSFT_MACHINE_SLOW, as in the kernel's own
-# selftests).  The driver suite keeps its streams whole (16 MiB, with
-# their digests), for the bounce buffers' sake, and so does the test
-# kernel.
-slow=
-[ "$flavour" != debug ] || slow=yes
-
 case $part in
 all|veth|nic|tool) ;;
 *) echo "guest-tests.sh: suites are all, veth, nic or tool, not $part" >&2; exit 2 ;;
@@ -38,8 +30,12 @@ esac
 # part $1 runs in this VM
 runs() { [ "$part" = all ] || [ "$part" = "$1" ]; }
 
+# The debug kernel runs about 4x slower in TCG: the cpumap suite's long
+# TCP streams shrink there (KSFT_MACHINE_SLOW, as in the kernel's own
+# selftests).  The driver suite keeps its streams whole (16 MiB, with
+# their digests), for the bounce buffers' sake.
 if runs veth; then
-	[ -z "$slow" ] || export KSFT_MACHINE_SLOW=yes
+	[ "$flavour" != debug ] || export KSFT_MACHINE_SLOW=yes
 	run_suite net-cpumap "$sel/cpumap/xdp_cpumap"
 	unset KSFT_MACHINE_SLOW
 fi
