@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build one kernel flavour from the work tree:
-#   test   x86_64, configs/x86_64.config on tinyconfig  -> build/obj-test
-#   debug  test + configs/debug.config (KASAN, lockdep, kmemleak, ...)
+#   test   x86_64, configs/x86_64.config + bench.config on tinyconfig
+#          -> build/obj-test
+#   debug  x86_64.config + debug.config (KASAN, lockdep, kmemleak, ...)
 #   arm64  configs/arm64.config on arm64 tinyconfig, cross-built
 # Every option a fragment asks for must survive olddefconfig: a fragment
 # line that Kconfig silently drops fails the build instead.  SWRSS_JOBS
@@ -15,7 +16,7 @@ frags=("$SWRSS_TOP/configs/x86_64.config")
 kargs=(ARCH=x86_64)
 target=bzImage
 case $flavour in
-test|base) ;;
+test|base) frags+=("$SWRSS_TOP/configs/bench.config") ;;
 debug) frags+=("$SWRSS_TOP/configs/debug.config") ;;
 arm64)
 	frags=("$SWRSS_TOP/configs/arm64.config")

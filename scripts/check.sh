@@ -11,11 +11,12 @@
 #   4. the series gate (checkpatch --strict, and per patch W=1 + sparse
 #      on every kernel file it touches, in the debug or the arm64 kernel,
 #      which also proves it bisects).
-# The x86_64 VMs run TCG on one host thread each, two at a time, while
-# the arm64 side and the gate build at low priority (see the end).
+# The order keeps both CPUs busy to the end (see "The schedule" below).
 # The test kernel (make kernel: the demo's, the bench's, make vm's) is
-# the debug one without its checkers: make check builds only the debug
-# kernel, and the host side (selftests, the tool, the gate) against it.
+# the debug one without its checkers (and with bench.config's netfilter):
+# make check builds only the debug kernel, and the host side (selftests,
+# the tool, the gate) against it.  cpu.txt has the wall, user and
+# system seconds of each step, timeline.txt when each began and ended.
 # One line per test, then "N passed, N failed, N skipped"; exit 1 on any
 # failure.
 set -uo pipefail
@@ -34,18 +35,25 @@ step() { info "$*"; mark "$*"; }
 # timeline.txt: seconds since the start, then what began or ended; and
 # vmstat.txt, the machine's load every 30 s, to see where the time goes.
 mark() { echo "$(($(now) - start)) $*" >> "$check/timeline.txt"; }
+# timed NAME CMD...: CMD, and what it cost in cpu.txt: NAME, then its
+# wall, user and system seconds (CPU time of everything it ran).
+timed() {
+	local TIMEFORMAT="$1 %0R %0U %0S"
+	shift
+	{ time "$@" 2>&3; } 3>&2 2>>"$check/cpu.txt"
+}
 vmstat -n 30 > "$check/vmstat.txt" 2>/dev/null &
 vmstat_job=$!
 trap 'kill $vmstat_job 2>/dev/null' EXIT
 
 step "dependencies"
-"$S/deps.sh" || exit 1
+timed deps "$S/deps.sh" || exit 1
 step "kernel tree"
-"$S/tree.sh" || exit 1
+timed tree "$S/tree.sh" || exit 1
 
 build() {
 	mark "build $1"
-	if "$S/build-kernel.sh" "$1"; then
+	if timed "build-$1" "$S/build-kernel.sh" "$1"; then
 		result PASS "build/$1"
 	else
 		result FAIL "build/$1"
@@ -82,7 +90,7 @@ vm_x86() {
 	[ "$k" = debug ] && mem=2048 t=2400
 	[ "$part" = veth ] && nics=0
 	mark "vm $run"
-	"$S/vm.sh" -q -s -k "$k" -n $nics -m $mem -t $t ${args:+-a "$args"} \
+	timed "vm-$run" "$S/vm.sh" -q -s -k "$k" -n $nics -m $mem -t $t ${args:+-a "$args"} \
 		-o "$check/vm-$run" -- "$SWRSS_TOP/tests/guest-tests.sh" "$k" "$part" || rc=$?
 	mark "vm $run done"
 	vm_results "$run" "$check/vm-$run" $rc $(run_suites "$run")
@@ -106,14 +114,12 @@ qtest() {
 	return 0
 }
 
-# What the arm64 VM needs, but its cross-built driver suite: the arm64
-# kernel, QEMU with the NETA port (and QEMU's checkpatch on its series)
-# and the arm64 root.
-arm64() {
+# QEMU with the NETA port, its qtest and QEMU's checkpatch on its series
+# (build-qemu.sh makes its tree first).
+qemu() {
 	local p out
-	build arm64
 	mark "build qemu"
-	if "$S/build-qemu.sh"; then
+	if timed build-qemu "$S/build-qemu.sh"; then
 		result PASS build/qemu
 		qtest
 	else
@@ -128,34 +134,48 @@ arm64() {
 			result FAIL "gate/qemu-checkpatch/$(basename "$p")"
 		fi
 	done < <(PATCHES=$SWRSS_TOP/qemu/patches series_patches)
+	mark "built qemu"
+	! grep -q '^FAIL  build/qemu' "$RESULTS"
+}
+# The arm64 guest's root (Debian's arm64 packages, mostly a download).
+arm64_root() {
 	mark "arm64 root"
-	if "$S/arm64-root.sh"; then result PASS build/arm64-root; else result FAIL build/arm64-root; fi
+	if timed arm64-root "$S/arm64-root.sh"; then
+		result PASS build/arm64-root
+	else
+		result FAIL build/arm64-root
+	fi
 	mark "arm64 root done"
-	! grep -q '^FAIL  build/\(arm64\|qemu\|arm64-root\)' "$RESULTS"
+	! grep -q '^FAIL  build/arm64-root' "$RESULTS"
 }
 # Two emulated NETA ports on one hub, driven by mvneta, on multi-threaded
-# TCG, a host thread for each vCPU (beside the gate at nice 19).
+# TCG, a host thread for each vCPU.
 # Bounce-buffered DMA, like the x86_64 runs.
 arm64_vm() {
 	local rc=0
 	mark "vm arm64"
-	"$S/vm.sh" -q -k arm64 -n 2 -m 1024 -t 1200 -a "$BOUNCE" \
+	timed vm-arm64 "$S/vm.sh" -q -k arm64 -n 2 -m 1024 -t 1200 -a "$BOUNCE" \
 		-o "$check/vm-arm64" -- "$SWRSS_TOP/tests/arm64-tests.sh" || rc=$?
 	mark "vm arm64 done"
 	vm_results arm64 "$check/vm-arm64" $rc $(run_suites arm64)
 }
 
-# The schedule.  In front, with every CPU: the debug kernel and the
-# suites built against its BTF.  Then the three x86_64 VM runs, each on
-# one TCG thread, two at a time: the tool's (the longest, about 20
-# minutes) and the cpumap suite's first, then the driver suite's.
-# Behind it all, from
-# the start and at the lowest priority, so that it takes only what the
-# rest leaves idle: the arm64 kernel, QEMU and the arm64 root, then, once
-# the x86_64 builds are done, the arm64 driver suite and the series gate
-# (which checks out every commit of the tree: nothing may build from it
-# meanwhile; the VMs use only build/selftests and files the series does
-# not change).  The arm64 VM runs beside the gate, at normal priority.
+# The schedule: everything is CPU-bound on this 2-CPU machine, so the
+# run takes about its CPU time over two as long as two things are always
+# ready to run.  In front, at normal priority:
+#   1. the debug and the arm64 kernels, side by side;
+#   2. the suites built against their BTF (the x86_64 ones and the tool,
+#      then the arm64 driver suite, once its root is there);
+#   3. the series gate, which checks out every commit of the tree: it
+#      runs alone in front, as nothing else may build from the tree
+#      meanwhile (the VMs use only build/selftests, the tool's copy and
+#      files the series does not change);
+#   4. the VM runs, two at a time (an x86_64 VM is one TCG thread): the
+#      tool's (the longest) and the cpumap suite's first, then the driver
+#      suite's, then the arm64 VM (one thread per vCPU) when a CPU frees.
+# Behind it from the start, at the lowest priority, so that it takes only
+# what the rest leaves idle (the serial steps of the gate, the kernels'
+# links): the arm64 root, then QEMU with the NETA port.
 # Every patch must have its checkpatch and its build result, whatever
 # stopped the gate.
 gate_complete() {
@@ -166,53 +186,67 @@ gate_complete() {
 		[ "$got" = "$n" ] || result FAIL "gate/$kind" "$got results for $n patches"
 	done
 }
-builds_done=$check/builds-done
-arm64_ready=$check/arm64-ready
+root_ready=$check/arm64-root-ready
+qemu_ready=$check/qemu-ready
 background() {
-	local rc=0
 	renice -n 19 -p $BASHPID >/dev/null
-	arm64 || rc=1
-	while [ ! -e "$builds_done" ]; do sleep 5; done
-	mark "selftests arm64"
-	if [ $rc = 0 ] && ! "$S/selftests.sh" arm64; then
-		result FAIL "selftests/arm64"
-		rc=1
-	fi
-	# the arm64 VM may start (from the main script, at normal priority)
-	[ $rc = 0 ] && touch "$arm64_ready"
-	step "series gate"
-	RESULTS=$RESULTS "$S/gate.sh" || result FAIL gate "gate.sh stopped (exit $?)"
-	gate_complete
-	mark "series gate done"
-	[ $rc = 0 ] || result FAIL "vm/arm64" "no QEMU, arm64 kernel, root or driver suite"
-	return $rc
+	arm64_root && touch "$root_ready"
+	qemu && touch "$qemu_ready"
 }
 background &
 background_job=$!
+# wait_for FILE: until the background makes FILE, or stops without it
+wait_for() {
+	while [ ! -e "$1" ] && kill -0 $background_job 2>/dev/null; do
+		sleep 2
+	done
+	[ -e "$1" ]
+}
 
-build debug
+build debug &
+build arm64
+wait $!
 mark "selftests"
 selftests=ok
-"$S/selftests.sh" || { result FAIL "selftests/build"; selftests=; }
-touch "$builds_done"
+timed selftests "$S/selftests.sh" || { result FAIL "selftests/build"; selftests=; }
+arm64=ok
+grep -q '^FAIL  build/arm64$' "$RESULTS" && arm64=
+if [ -n "$arm64" ] && wait_for "$root_ready"; then
+	mark "selftests arm64"
+	timed selftests-arm64 "$S/selftests.sh" arm64 ||
+		{ result FAIL "selftests/arm64"; arm64=; }
+else
+	arm64=
+fi
+step "series gate"
+timed gate env RESULTS="$RESULTS" "$S/gate.sh" || result FAIL gate "gate.sh stopped (exit $?)"
+gate_complete
+mark "series gate done"
 
+# The arm64 VM, when QEMU is there too.
+arm64_run() {
+	if [ -n "$arm64" ] && wait_for "$qemu_ready"; then
+		arm64_vm
+	else
+		result FAIL "vm/arm64" "no QEMU, arm64 kernel, root or driver suite"
+	fi
+}
 if [ -n "$selftests" ]; then
 	vm_x86 debug tool debug-tool &
 	tool_job=$!
 	vm_x86 debug veth debug-veth &
 	veth_job=$!
-	# the driver suite's run takes the first free CPU
+	# the driver suite's run takes the first free CPU, the arm64 VM the
+	# next one
 	wait -n $tool_job $veth_job
-	vm_x86 debug nic debug-nic
-	wait $tool_job $veth_job 2>/dev/null
+	vm_x86 debug nic debug-nic &
+	nic_job=$!
+	wait -n $tool_job $veth_job $nic_job 2>/dev/null
+	arm64_run
+	wait $tool_job $veth_job $nic_job 2>/dev/null
+else
+	arm64_run
 fi
-# The arm64 VM as soon as its kernel, QEMU, root and suite are there:
-# beside the gate, which builds one or two files at a time at the lowest
-# priority and so takes what the VM's vCPU threads leave.
-while [ ! -e "$arm64_ready" ] && kill -0 $background_job 2>/dev/null; do
-	sleep 5
-done
-[ -e "$arm64_ready" ] && arm64_vm
 wait $background_job
 
 pass=$(grep -c '^PASS' "$RESULTS")

@@ -23,19 +23,27 @@ unexplained() {
 	grep -vE -f <(grep -v '^\s*\(#\|$\)' "$allow" | sed 's/^[^|]*| *//') || true
 }
 
+# checkpatch.pl on every patch, as many at a time as there are CPUs
+# (each is one perl process); the results in the series' order.
 checkpatch() {
-	local p out
+	local p tmp out
+	tmp=$(mktemp -d)
+	series_patches | grep -v '0000-cover-letter.patch$' > "$tmp/list"
+	xargs -a "$tmp/list" -P "$(nproc)" -I{} sh -c 'cd "$1" &&
+		PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --terse \
+		--show-types --no-summary "$2" > "$3/${2##*/}.out" 2>&1' \
+		sh "$TREE" {} "$tmp"
 	while read -r p; do
-		case $p in *0000-cover-letter.patch) continue ;; esac
-		out=$(cd "$TREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --terse \
-			--show-types --no-summary "$p" 2>&1 | unexplained)
+		out=$(unexplained < "$tmp/${p##*/}.out" 2>&1 ||
+			echo "checkpatch did not run")
 		if [ -z "$out" ]; then
 			result PASS "gate/checkpatch/$(basename "$p")"
 		else
 			printf '%s\n' "$out" >&2
 			result FAIL "gate/checkpatch/$(basename "$p")"
 		fi
-	done < <(series_patches)
+	done < "$tmp/list"
+	rm -rf "$tmp"
 }
 
 # Kernel C files (not tools/, samples/, scripts/) a commit touches, as
