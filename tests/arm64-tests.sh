@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 "$top/tests/page-pool-leaks.sh" start
 run_suite mvneta "$top/tests/mvneta.sh"
-export XDP_DRV_IF=eth0 XDP_DRV_PEER_IF=eth1
+export XDP_DRV_IF=eth0 XDP_DRV_PEER_IF=eth1 XDP_DRV_NDO_XMIT=always
 run_suite drv-xdp-mvneta "$top/build/selftests-arm64/xdp/xdp_drv"
 run_suite page-pool "$top/tests/page-pool-leaks.sh" check
 # The verdicts are in the TAP files, read on the host.

@@ -41,7 +41,7 @@ runs tool && run_suite rss-tool "$top/tests/rss-tool.sh" "$sel/xdp_redirect_cpu"
 # device under test, eth1 its peer.
 if runs nic; then
 	if [ -e /sys/class/net/eth0 ] && [ -e /sys/class/net/eth1 ]; then
-		export XDP_DRV_IF=eth0 XDP_DRV_PEER_IF=eth1
+		export XDP_DRV_IF=eth0 XDP_DRV_PEER_IF=eth1 XDP_DRV_NDO_XMIT=always
 		run_suite drv-xdp-e1000e "$sel/xdp/xdp_drv"
 	else
 		echo "not ok 1 drv-xdp-e1000e # the VM has no eth0 and eth1" |

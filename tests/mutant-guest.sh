@@ -16,7 +16,7 @@ filter=
 [ "$tests" = - ] || filter=$(echo "$tests" | sed 's/^/-t /; s/,/ -t /g')
 
 "$top/tests/page-pool-leaks.sh" start
-export XDP_DRV_IF=eth0 XDP_DRV_PEER_IF=eth1
+export XDP_DRV_IF=eth0 XDP_DRV_PEER_IF=eth1 XDP_DRV_NDO_XMIT=always
 case $suite in
 drv|drv-swiotlb) run_suite "$suite" "$top/build/selftests/xdp/xdp_drv" $filter ;;
 drv-mvneta) run_suite "$suite" "$top/build/selftests-arm64/xdp/xdp_drv" $filter ;;
