@@ -38,6 +38,4 @@ echo $? > /mnt/results/exit.tmp
 sync
 mv /mnt/results/exit.tmp /mnt/results/exit
 echo "[swrss-guest] done, exit $(cat /mnt/results/exit)"
-# A reboot, which QEMU's -no-reboot makes its exit: the kernel has no
-# ACPI to power the machine off with.
-exec busybox reboot -f
+exec busybox poweroff -f
