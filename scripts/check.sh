@@ -36,7 +36,9 @@ step() { info "$*"; mark "$*"; }
 # vmstat.txt, the machine's load every 30 s, to see where the time goes.
 mark() { echo "$(($(now) - start)) $*" >> "$check/timeline.txt"; }
 # timed NAME CMD...: CMD, and what it cost in cpu.txt: NAME, then its
-# wall, user and system seconds (CPU time of everything it ran).
+# wall, user and system seconds, as bash's time reports them for
+# everything it ran.  (The gate's once read 1465 CPU-s for 612 s on two
+# CPUs: take a figure above wall x CPUs as unexplained, not as load.)
 timed() {
 	local TIMEFORMAT="$1 %0R %0U %0S"
 	shift
