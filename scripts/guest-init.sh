@@ -1,6 +1,16 @@
 #!/bin/sh
 # PID 1 of a swrss guest: mount what a test needs on top of the read-only
-# host root, run the command vm.sh saved, record its exit status, power off.
+# host root, run the command vm.sh saved, record its exit status, reset (QEMU runs with
+# -no-reboot: a reset ends it; the x86_64 kernels have no ACPI to power
+# off with).
+# Every program and library comes from /usr.  The root has no cache: an
+# uncached exec costs seconds of 9p round trips in a debug kernel under
+# TCG.  It cannot have one either: revalidating a cached dentry whose
+# host directory changed (/proc, /tmp, /dev on the host) unmounts what
+# the guest mounted there.  The host's /usr, exported again (vm.sh),
+# does not change during a run: mounted over the root's, with the page
+# cache.  (The arm64 guest's root is a tree of its own, cached whole.)
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose,ro usr /usr 2>/dev/null
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
@@ -38,4 +48,4 @@ echo $? > /mnt/results/exit.tmp
 sync
 mv /mnt/results/exit.tmp /mnt/results/exit
 echo "[swrss-guest] done, exit $(cat /mnt/results/exit)"
-exec busybox poweroff -f
+exec busybox reboot -f

@@ -82,12 +82,20 @@ qemu_args() {
 	# a time: without ERMS the kernel clears pages with rep stosq and
 	# copies to and from user space eight bytes a turn
 	[ "$a" = tcg ] && a=tcg${tcg_thread:+,thread=$tcg_thread} cpu=max,erms=off
+	# qboot, not SeaBIOS: its MP table lists every vCPU (SeaBIOS's
+	# lists only the CPUs that answered its wake-up in time, under TCG
+	# the boot CPU alone), and the kernels have no ACPI
 	echo -M pc -accel "$a" -cpu "$cpu" -smp "$cpus" -m "$mem"
+	echo -bios /usr/share/qemu/qboot.rom
 	echo -display none -no-reboot -monitor none
 	echo -serial "file:$results/console.log"
 	echo -kernel "$kernel"
 	echo -fsdev local,id=root,path=/,security_model=none,readonly=on
 	echo -device virtio-9p-pci,fsdev=root,mount_tag=/dev/root
+	# /usr again, for guest-init.sh to mount with the guest's page cache
+	# (see there)
+	echo -fsdev local,id=usr,path=/usr,security_model=none,readonly=on
+	echo -device virtio-9p-pci,fsdev=usr,mount_tag=usr
 	echo -fsdev local,id=res,path="$results",security_model=none
 	echo -device virtio-9p-pci,fsdev=res,mount_tag=results
 	echo -nic none
@@ -135,14 +143,14 @@ if [ "$flavour" = arm64 ]; then
 	cmdline="console=ttyAMA0 init=/swrss-init"
 else
 	qemu=$(command -v qemu-system-x86_64)
-	# acpi=noirq: no PCI interrupt routing through ACPI.  Every device
-	# here uses MSI(-X); SeaBIOS's _PRT method, interpreted by a debug
-	# kernel in TCG, runs into ACPICA's 30 s loop timeout once per PCI
-	# device and adds minutes to each boot.
-	cmdline="console=ttyS0 init=$SWRSS_TOP/scripts/guest-init.sh acpi=noirq"
+	cmdline="console=ttyS0 init=$SWRSS_TOP/scripts/guest-init.sh"
 fi
 cmdline+=" panic=-1 oops=panic root=/dev/root rootfstype=9p"
-cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=512000 ro"
+cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=512000"
+# the arm64 root is ours and does not change while a guest runs: cached
+# (guest-init.sh says why the x86_64 one, the host's, cannot be)
+[ "$flavour" = arm64 ] && cmdline+=",cache=loose"
+cmdline+=" ro"
 cmdline+=" swrss.flavour=$flavour"
 cmdline+=" swrss.cmd=$results/cmd"
 # The debug kernel runs ~4x slower in TCG: a soft lockup is reported
