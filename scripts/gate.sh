@@ -12,6 +12,17 @@
 # Findings listed in gate/allow.txt (each with its reason) are accepted.
 # Needs the x86_64 and arm64 kernels built (build-kernel.sh test, arm64).
 set -uo pipefail
+
+# As make's CHECK (see kmake_objs): sparse, whose command is recorded
+# for the source file (the last argument) under $GATE_SPARSE, if set.
+if [ "${1:-}" = --sparse ]; then
+	shift
+	if [ -n "${GATE_SPARSE:-}" ]; then
+		src=${*: -1}
+		printf '%q ' sparse "$@" > "$GATE_SPARSE/$(printf '%s' "$src" | tr / %)"
+	fi
+	exec sparse "$@"
+fi
 . "$(dirname "$0")/lib.sh"
 
 RESULTS=${RESULTS:-/dev/null}
@@ -64,17 +75,63 @@ touched_objs() {
 		done
 }
 
-# make, W=1 and sparse, of objects $2... of kernel $1 (x86 or arm64)
+# The object directory of kernel $1 (x86 or arm64)
+objdir() {
+	if [ "$1" = arm64 ]; then echo "$BUILD/obj-arm64"; else echo "$obj"; fi
+}
+
+# make, W=1 and sparse, of objects $2... of kernel $1 (x86 or arm64).
+# With $record set, sparse's commands are recorded for direct_objs.
 kmake_objs() {
-	local k=$1
+	local k=$1 arch=x86_64 cross=
 	shift
-	if [ "$k" = arm64 ]; then
-		make -s -k -C "$TREE" O="$BUILD/obj-arm64" ARCH=arm64 \
-			CROSS_COMPILE=aarch64-linux-gnu- W=1 C=2 -j"$(nproc)" "$@"
-	else
-		make -s -k -C "$TREE" O="$obj" ARCH=x86_64 W=1 C=2 \
-			-j"$(nproc)" "$@"
-	fi
+	[ "$k" = arm64 ] && arch=arm64 cross=aarch64-linux-gnu-
+	GATE_SPARSE=${record:+$work/sparse-$k} make -s -k -C "$TREE" \
+		O="$(objdir "$k")" ARCH=$arch ${cross:+CROSS_COMPILE=$cross} \
+		W=1 C=2 CHECK="$SWRSS_TOP/scripts/gate.sh --sparse" \
+		-j"$(nproc)" "$@"
+}
+
+# Without make, the commands it ran for objects: each make costs 6 to 8
+# CPU-seconds here before it compiles anything (some 150 compiler probes
+# of the top Makefile), more than most of the objects a commit touches.
+# gcc's command (and objtool's) is in the object's .cmd file, sparse's
+# was recorded by kmake_objs.  Valid until a Makefile, a Kconfig or the
+# list of files changes (kbuild_changed: build_each forgets them all
+# then); a header change reaches the object through the compiler, as
+# with make.
+
+# the recorded sparse command of object $2 of kernel $1
+sparse_cmd() {
+	echo "$work/sparse-$1/$(printf '%s' "$TREE/${2%.o}.c" | tr / %)"
+}
+
+# Does commit $1 change what make would run: a Makefile, a Kconfig, or
+# which files there are?
+kbuild_changed() {
+	git -C "$TREE" diff-tree --no-commit-id -r --name-status "$1" |
+		awk '$1 != "M" || $2 ~ /(^|\/)(Makefile|Kbuild|Kconfig[^\/]*)$|\.mk$/ { f = 1 }
+		     END { exit !f }'
+}
+
+# direct_objs K OBJ...: compile and check the objects with make's
+# commands; 2 if one has none recorded
+direct_objs() {
+	local k=$1 dir o cmd rc=0
+	shift
+	dir=$(objdir "$k")
+	for o; do
+		[ -f "$(sparse_cmd "$k" "$o")" ] || return 2
+	done
+	for o; do
+		cmd=$(sed -n '1s/^savedcmd_[^ ]* := //p' \
+			"$dir/$(dirname "$o")/.$(basename "$o").cmd")
+		# make's escape of $; no dependency file, fixdep is not here
+		cmd=$(printf '%s' "${cmd//\$\$/\$}" | sed -E 's/ -Wp,-MMD,[^ ]+//')
+		(cd "$dir" && sh -c "$cmd") || rc=1
+		(cd "$dir" && eval "$(cat "$(sparse_cmd "$k" "$o")")") || rc=1
+	done
+	return $rc
 }
 
 # Compiler and sparse findings, without line numbers (they move between
@@ -83,14 +140,24 @@ findings() {
 	grep -E 'warning:|error:' | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u
 }
 
-# make_touched OBJS: kmake_objs on the objects touched_objs gave, for
-# each kernel; fails if one of them does not build
+# make_touched OBJS [COMMIT]: build the objects touched_objs gave, for
+# each kernel, with make, or, at a COMMIT, with make's commands where
+# they are recorded; fails if one does not build
 make_touched() {
-	local objs=$1 k rc=0
+	local objs=$1 c=${2:-} k o rc=0 r
 	for k in x86 arm64; do
 		# shellcheck disable=SC2046
 		set -- $(printf '%s\n' "$objs" | awk -v k=$k '$1 == k { print $2 }')
-		[ $# = 0 ] || kmake_objs $k "$@" || rc=1
+		[ $# = 0 ] && continue
+		if [ -n "$c" ]; then
+			direct_objs $k "$@"
+			r=$?
+			[ $r = 2 ] || { [ $r = 0 ] || rc=1; continue; }
+		fi
+		# a failed build may leave an older .cmd: no command recorded
+		record=$c kmake_objs $k "$@" && continue
+		rc=1
+		for o; do rm -f "$(sparse_cmd $k "$o")"; done
 	done
 	return $rc
 }
@@ -101,12 +168,39 @@ goto() {
 	git -C "$TREE" checkout -q "$1" || die "gate: cannot check out $1"
 }
 
+# base_findings OBJS: $basefind, the findings of the base tree
+# ($BASE_TAG) in every object of OBJS (touched_objs lines) and in those
+# of earlier calls, sorted: each object is built at the base once, the
+# first time a commit touching it has findings to explain.  Stricter
+# than the parent's findings, which would let a commit keep what an
+# earlier one of the series brought.  Leaves the base checked out.
+base_findings() {
+	local todo
+	todo=$(printf '%s\n' "$1" | while read -r k o; do
+		grep -qxF "$k $o" "$based" && continue
+		echo "$k $o" >> "$based"
+		git -C "$TREE" cat-file -e "$BASE_TAG:${o%.o}.c" 2>/dev/null &&
+			echo "$k $o"
+	done)
+	[ -n "$todo" ] || return 0
+	goto "$BASE_TAG"
+	{ cat "$basefind"; make_touched "$todo" 2>&1 | findings; } |
+		sort -u > "$basefind.new"
+	mv "$basefind.new" "$basefind"
+	# their .cmd files are the base's now: make builds them next
+	printf '%s\n' "$todo" | while read -r k o; do
+		rm -f "$(sparse_cmd "$k" "$o")"
+	done
+}
+
 build_each() {
 	local head c subj objs out unbuilt
 	head=$(git -C "$TREE" rev-parse --abbrev-ref HEAD)
 	for c in $(git -C "$TREE" rev-list --reverse "$BASE_TAG"..HEAD); do
 		subj=$(git -C "$TREE" log -1 --format=%s "$c")
 		goto "$c"
+		# make's commands of earlier commits may not be this one's
+		kbuild_changed "$c" && rm -f "$work"/sparse-*/*
 		objs=$(touched_objs "$c")
 		if git -C "$TREE" diff-tree --no-commit-id --name-only -r "$c" |
 			grep -q '^samples/bpf/xdp_redirect_cpu'; then
@@ -130,22 +224,20 @@ build_each() {
 			result PASS "gate/build/$subj" "no kernel C file"
 			continue
 		fi
-		if ! out=$(make_touched "$objs" 2>&1); then
+		if ! out=$(make_touched "$objs" "$c" 2>&1); then
 			printf '%s\n' "$out" | tail -n 30 >&2
 			result FAIL "gate/build/$subj" "does not build"
 			continue
 		fi
-		# Only what the commit adds: the same files at its parent give
-		# the findings the base already had (net/core/dev.c has some).
-		# Built only when the commit has findings to explain.
+		# Only what the series adds: findings the base has in the same
+		# files (net/core/dev.c has some) are not the commit's.
 		if [ -z "$(printf '%s\n' "$out" | findings | unexplained)" ]; then
 			result PASS "gate/build/$subj"
 			continue
 		fi
-		goto "$c^"
-		base=$(make_touched "$objs" 2>&1 | findings)
+		base_findings "$objs"
 		goto "$c"
-		out=$(comm -23 <(printf '%s\n' "$out" | findings) <(printf '%s\n' "$base") |
+		out=$(comm -23 <(printf '%s\n' "$out" | findings) "$basefind" |
 			unexplained)
 		if [ -z "$out" ]; then
 			result PASS "gate/build/$subj"
@@ -160,5 +252,11 @@ build_each() {
 [ -d "$obj" ] || die "gate: build the $X86_KERNEL kernel first"
 [ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
 	die "gate: $TREE has uncommitted changes"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+basefind=$work/base-findings based=$work/based
+mkdir -p "$work/sparse-x86" "$work/sparse-arm64"
+: > "$basefind"
+: > "$based"
 checkpatch
 build_each
