@@ -1,8 +1,8 @@
 #!/bin/sh
 # PID 1 of a swrss guest: mount what a test needs on top of the read-only
-# host root, run the command vm.sh saved, record its exit status, reset (QEMU runs with
-# -no-reboot: a reset ends it; the x86_64 kernels have no ACPI to power
-# off with).
+# host root, run the command vm.sh saved, record its exit status, reset
+# (QEMU runs with -no-reboot: a reset ends it; the x86_64 kernels have no
+# ACPI to power off with).
 # Every program and library comes from /usr.  The root has no cache: an
 # uncached exec costs seconds of 9p round trips in a debug kernel under
 # TCG.  It cannot have one either: revalidating a cached dentry whose
