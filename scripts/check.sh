@@ -53,16 +53,24 @@ timed deps "$S/deps.sh" || exit 1
 step "kernel tree"
 timed tree "$S/tree.sh" || exit 1
 
+# timed_result NAME RESULT CMD...: CMD, timed as NAME, and the result
+# RESULT it gives, PASS or FAIL; fails as CMD does
+timed_result() {
+	local name=$1 res=$2
+	shift 2
+	if timed "$name" "$@"; then
+		result PASS "$res"
+	else
+		result FAIL "$res"
+		return 1
+	fi
+}
+
 # build FLAVOUR: one kernel, its result; fails if it does not build
 build() {
 	local rc=0
 	mark "build $1"
-	if timed "build-$1" "$S/build-kernel.sh" "$1"; then
-		result PASS "build/$1"
-	else
-		result FAIL "build/$1"
-		rc=1
-	fi
+	timed_result "build-$1" "build/$1" "$S/build-kernel.sh" "$1" || rc=1
 	mark "built $1"
 	return $rc
 }
@@ -125,11 +133,9 @@ qtest() {
 qemu() {
 	local p out rc=0
 	mark "build qemu"
-	if timed build-qemu "$S/build-qemu.sh"; then
-		result PASS build/qemu
+	if timed_result build-qemu build/qemu "$S/build-qemu.sh"; then
 		qtest
 	else
-		result FAIL build/qemu
 		rc=1
 	fi
 	while read -r p; do
@@ -148,12 +154,7 @@ qemu() {
 arm64_root() {
 	local rc=0
 	mark "arm64 root"
-	if timed arm64-root "$S/arm64-root.sh"; then
-		result PASS build/arm64-root
-	else
-		result FAIL build/arm64-root
-		rc=1
-	fi
+	timed_result arm64-root build/arm64-root "$S/arm64-root.sh" || rc=1
 	mark "arm64 root done"
 	return $rc
 }
