@@ -165,10 +165,14 @@ vm_results() {
 # kernel ($X86_KERNEL).
 # samples/bpf builds every sample by default, and most need a kernel far
 # bigger than the test kernel: build only the tool (its program, its
-# skeleton and its loader), through the samples' own kbuild rules.
+# skeleton and its loader), through the samples' own kbuild rules, with
+# the libbpf and the bootstrap bpftool of the selftests (selftests.sh),
+# which it builds there if they are not.
 make_rss_tool() {
+	local t=$BUILD/selftests/tools
 	make -s -C "$TREE" O="$BUILD/obj-$X86_KERNEL" headers_install >/dev/null &&
 	make -s -C "$TREE" O="$BUILD/obj-$X86_KERNEL" M="$TREE/samples/bpf" \
+		LIBBPF_OUTPUT="$t/libbpf" LIBBPF_DESTDIR="$t" BPFTOOL_OUTPUT="$t/bpftool" \
 		CLANG=clang-19 LLC=llc-19 OPT=opt-19 LLVM_DIS=llvm-dis-19 \
 		LLVM_OBJCOPY=llvm-objcopy-19 LLVM_READELF=llvm-readelf-19 \
 		tprogs-y=xdp_redirect_cpu \
