@@ -47,6 +47,10 @@ now() { date +%s; }
 # builds no other x86_64 kernel than the debug one, and sets it to debug.
 X86_KERNEL=${SWRSS_X86_KERNEL:-test}
 
+# The host's libbpf and bootstrap bpftool, shared by the selftests and
+# the tool (selftests.sh, make_rss_tool).
+BPF_TOOLS=$BUILD/selftests/tools
+
 # The kernel image of a flavour (see build-kernel.sh).
 kernel_image() {
 	case $1 in
@@ -169,10 +173,10 @@ vm_results() {
 # the libbpf and the bootstrap bpftool of the selftests (selftests.sh),
 # which it builds there if they are not.
 make_rss_tool() {
-	local t=$BUILD/selftests/tools
 	make -s -C "$TREE" O="$BUILD/obj-$X86_KERNEL" headers_install >/dev/null &&
 	make -s -C "$TREE" O="$BUILD/obj-$X86_KERNEL" M="$TREE/samples/bpf" \
-		LIBBPF_OUTPUT="$t/libbpf" LIBBPF_DESTDIR="$t" BPFTOOL_OUTPUT="$t/bpftool" \
+		LIBBPF_OUTPUT="$BPF_TOOLS/libbpf" LIBBPF_DESTDIR="$BPF_TOOLS" \
+		BPFTOOL_OUTPUT="$BPF_TOOLS/bpftool" \
 		CLANG=clang-19 LLC=llc-19 OPT=opt-19 LLVM_DIS=llvm-dis-19 \
 		LLVM_OBJCOPY=llvm-objcopy-19 LLVM_READELF=llvm-readelf-19 \
 		tprogs-y=xdp_redirect_cpu \

@@ -21,7 +21,7 @@ if [ "${1:-}" = arm64 ]; then
 		ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- OUTPUT="$out" \
 		CC="aarch64-linux-gnu-gcc --sysroot=$BUILD/arm64-root" \
 		CLANG=clang-19 VMLINUX_BTF="$BUILD/obj-arm64/vmlinux" \
-		BPFTOOL_OUT="$BUILD/selftests/tools/bpftool" \
+		BPFTOOL_OUT="$BPF_TOOLS/bpftool" \
 		>"$out.log" 2>&1 ||
 		{ tail -n 30 "$out.log" >&2; die "arm64 selftests failed to build"; }
 	exit 0
@@ -32,14 +32,13 @@ sel=$BUILD/selftests
 # both suites and the tool (libbpf_skel.mk's SCRATCH; make_rss_tool, in
 # lib.sh, gives samples/bpf the same): each would build its own, the
 # same three times (78 of 134 CPU-seconds).
-tools=$sel/tools
 mkdir -p "$sel"
 for suite in net/cpumap drivers/net/xdp; do
 	out=$sel/$(basename "$suite")
 	mkdir -p "$out"
 	info "building selftests $suite"
 	make -s -j"$(nproc)" -C "$TREE/tools/testing/selftests/$suite" OUTPUT="$out" \
-		SCRATCH="$tools" \
+		SCRATCH="$BPF_TOOLS" \
 		CLANG=clang-19 VMLINUX_BTF="$BUILD/obj-$X86_KERNEL/vmlinux" \
 		>"$sel/$(basename "$suite").log" 2>&1 ||
 		{ tail -n 30 "$sel/$(basename "$suite").log" >&2; die "selftests $suite failed to build"; }
