@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # make mutants: prove that the suites catch bugs.  Each mutant of
 # tests/mutants.py (a deliberate breakage: a wrong dma_sync offset, a
-# verdict flipped, a page never recycled, ...) is applied alone to a
-# scratch copy of the kernel or QEMU tree (git worktrees under
-# build/mutants), which is rebuilt incrementally; then the suite that
+# verdict flipped, a page never recycled, ...) is applied alone to the
+# kernel or QEMU tree, seen through an overlay (see build_mutant) so that
+# the tree and its unbroken builds stay as they are, and rebuilt
+# incrementally; then the suite that
 # should catch it runs in a VM (tests/mutant-guest.sh), with the page_pool
 # leak check and the kernel log gate, as in make check.  A mutant is
 # caught when anything of that run fails.  First, unless
@@ -15,8 +16,10 @@
 #
 # Prints and writes a table "mutant | suite | caught?" to
 # build/out/mutants/table.md; exits 1 if a mutant was not caught or a
-# baseline failed.  Not part of make check: it takes its own time (a
-# kernel, an arm64 kernel and QEMU built once more, then a VM per mutant).
+# baseline failed.  Not part of make check: it takes its own time (the
+# test and arm64 kernels, QEMU and the arm64 root if make check has not
+# built them, then a rebuild and a VM per mutant).  Needs root, for the
+# overlays.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -56,30 +59,55 @@ chosen() {
 	return 1
 }
 
-# A clean scratch copy of tree $1 (a git work tree) at $2, at $1's HEAD
-scratch() {
-	local src=$1 dst=$2
-	if [ ! -e "$dst/.git" ]; then
-		git -C "$src" worktree prune
-		git -C "$src" worktree add -q --detach "$dst" HEAD || return 1
-	fi
-	git -C "$dst" checkout -q --detach "$(git -C "$src" rev-parse HEAD)" &&
-		git -C "$dst" reset -q --hard && git -C "$dst" clean -qfd
-}
-
-# Build what mutant tree $1 needs, from the scratch copies, into $M/obj-*
+# build_mutant ID TREE: mutant ID applied to TREE (kernel, arm64, tool or
+# qemu) and built, in a mount namespace of its own where the kernel and
+# QEMU trees and their builds are overlays: what the mutant and the
+# rebuild write lands in $M/upper, the tree and the unbroken builds are
+# left as they were, and the build runs in the paths the unbroken one
+# ran in, so make and ninja rebuild only what the mutant touches
+# (kbuild's commands name the tree by its absolute path: a scratch copy
+# elsewhere rebuilt everything).  What the VM needs is copied out to $M:
+# obj-test's or obj-arm64's image, obj-qemu's binary, xdp_redirect_cpu.
 build_mutant() {
-	case $1 in
-	kernel) BUILD=$M TREE=$M/linux "$S/build-kernel.sh" test ;;
-	arm64) BUILD=$M TREE=$M/linux "$S/build-kernel.sh" arm64 ;;
-	tool)
-		BUILD=$M TREE=$M/linux "$S/build-kernel.sh" test &&
-			(BUILD=$M TREE=$M/linux
-			 rm -f "$TREE"/samples/bpf/xdp_redirect_cpu{,_user.o}
-			 make_rss_tool >"$M/tool.log" 2>&1) &&
-			cp "$M/linux/samples/bpf/xdp_redirect_cpu" "$M/xdp_redirect_cpu"
+	rm -rf "$M/upper" "$M/obj-test" "$M/obj-arm64" "$M/obj-qemu" "$M/xdp_redirect_cpu"
+	mkdir -p "$M/upper"
+	unshare -m --propagation private "$S/mutants.sh" --build-in-overlay "$1" "$2"
+}
+overlay() {
+	local d=$1 u
+	u=$M/upper/$(basename "$d")
+	mkdir -p "$u/up" "$u/work"
+	mount -t overlay overlay -o "lowerdir=$d,upperdir=$u/up,workdir=$u/work" "$d"
+}
+build_in_overlay() {
+	local id=$1 tree=$2 d src=$TREE
+	for d in "$TREE" "$BUILD/obj-test" "$BUILD/obj-arm64" "$BUILD/qemu" "$BUILD/obj-qemu"; do
+		[ -d "$d" ] || continue
+		overlay "$d" || die "overlay on $d"
+	done
+	[ "$tree" = qemu ] && src=$BUILD/qemu
+	python3 "$MUTANTS" apply "$id" "$src" || die "does not apply"
+	case $tree in
+	kernel)
+		"$S/build-kernel.sh" test &&
+			install -D "$(kernel_image test)" "$M/obj-test/arch/x86/boot/bzImage"
 		;;
-	qemu) SWRSS_QEMU_TREE=$M/qemu SWRSS_QEMU_OBJ=$M/obj-qemu "$S/build-qemu.sh" ;;
+	arm64)
+		"$S/build-kernel.sh" arm64 &&
+			install -D "$(kernel_image arm64)" "$M/obj-arm64/arch/arm64/boot/Image"
+		;;
+	tool)
+		rm -f "$TREE"/samples/bpf/xdp_redirect_cpu{,_user.o}
+		make_rss_tool && cp "$TREE/samples/bpf/xdp_redirect_cpu" "$M/xdp_redirect_cpu"
+		;;
+	qemu)
+		# the binary beside links to the rest of the unbroken build
+		SWRSS_QEMU_TREE=$BUILD/qemu "$S/build-qemu.sh" &&
+			mkdir -p "$M/obj-qemu" &&
+			ln -s "$BUILD"/obj-qemu/* "$M/obj-qemu/" &&
+			rm "$M/obj-qemu/qemu-system-aarch64" &&
+			cp "$BUILD/obj-qemu/qemu-system-aarch64" "$M/obj-qemu/"
+		;;
 	esac
 }
 
@@ -118,6 +146,10 @@ run_vm() {
 	! grep -q '^FAIL' "$RESULTS"
 }
 
+if [ "${1:-}" = --build-in-overlay ]; then
+	build_in_overlay "$2" "$3"
+	exit
+fi
 ids=("$@")
 prepare
 table=$out/table.md
@@ -150,15 +182,8 @@ while read -r id tree suite tests; do
 	chosen "$id" || continue
 	info "mutant $id: $(python3 "$MUTANTS" what "$id")"
 	verdict=
-	case $tree in
-	qemu) scratch "$BUILD/qemu" "$M/qemu" && src=$M/qemu ;;
-	*) scratch "$TREE" "$M/linux" && src=$M/linux ;;
-	esac || verdict="**scratch tree failed**"
-	if [ -z "$verdict" ] && ! python3 "$MUTANTS" apply "$id" "$src"; then
-		verdict="**does not apply**"
-	fi
-	if [ -z "$verdict" ] && ! build_mutant "$tree" > "$out/$id.build.log" 2>&1; then
-		verdict="**does not build**"
+	if ! build_mutant "$id" "$tree" > "$out/$id.build.log" 2>&1; then
+		verdict="**does not apply or build**"
 	fi
 	if [ -z "$verdict" ]; then
 		if run_vm "$id" "$suite" "$tests" "$tree"; then
@@ -170,8 +195,6 @@ while read -r id tree suite tests; do
 	fi
 	case $verdict in yes:*) ;; *) bad=1 ;; esac
 	echo "| $id | $(python3 "$MUTANTS" what "$id") | $suite ($tests) | $verdict |" >> "$table"
-	# leave the scratch copy unbroken, for the next mutant's build
-	git -C "$src" reset -q --hard
 done < <(python3 "$MUTANTS" list)
 
 cat "$table"
