@@ -27,17 +27,17 @@ S=$SWRSS_TOP/scripts
 M=$BUILD/mutants
 out=$OUT/mutants
 MUTANTS=$SWRSS_TOP/tests/mutants.py
-rm -rf "$out"
-mkdir -p "$out" "$M"
 
-# What the unbroken side needs: make check's builds.
+# What the unbroken side needs: make check's builds, brought up to date
+# with the tree (each is incremental), so that a mutant's rebuild in its
+# overlay compiles only what the mutant touches.
 prepare() {
 	"$S/deps.sh" && "$S/tree.sh" || die "no kernel tree"
-	[ -f "$(kernel_image test)" ] || "$S/build-kernel.sh" test || die "test kernel"
+	"$S/build-kernel.sh" test || die "test kernel"
 	[ -x "$BUILD/selftests/xdp/xdp_drv" ] || "$S/selftests.sh" || die "selftests"
 	if [ -n "$(mutants_on arm64 qemu)" ]; then
-		[ -f "$(kernel_image arm64)" ] || "$S/build-kernel.sh" arm64 || die "arm64 kernel"
-		[ -x "$BUILD/obj-qemu/qemu-system-aarch64" ] || "$S/build-qemu.sh" || die "QEMU"
+		"$S/build-kernel.sh" arm64 || die "arm64 kernel"
+		"$S/build-qemu.sh" || die "QEMU"
 		[ -d "$BUILD/arm64-root" ] || "$S/arm64-root.sh" || die "arm64 root"
 		[ -x "$BUILD/selftests-arm64/xdp/xdp_drv" ] ||
 			"$S/selftests.sh" arm64 || die "arm64 selftests"
@@ -151,6 +151,8 @@ if [ "${1:-}" = --build-in-overlay ]; then
 	exit
 fi
 ids=("$@")
+rm -rf "$out"
+mkdir -p "$out" "$M"
 prepare
 table=$out/table.md
 bad=0
