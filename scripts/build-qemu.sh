@@ -5,8 +5,9 @@
 # build/obj-qemu/qemu-system-aarch64, and the NETA port's qtest,
 # build/obj-qemu/tests/qtest/armada3700-neta-test.
 # Incremental: ninja rebuilds what the tree's changes touch.
-# SWRSS_QEMU_TREE and SWRSS_QEMU_OBJ build another copy of the tree (make
-# mutants' scratch copy) elsewhere, as it is.
+# SWRSS_QEMU_TREE builds that tree as it is, without bringing it back to
+# qemu/patches first (make mutants' mutated tree, in its overlay);
+# SWRSS_QEMU_OBJ builds into another directory.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

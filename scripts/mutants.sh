@@ -101,7 +101,8 @@ build_in_overlay() {
 		make_rss_tool && cp "$TREE/samples/bpf/xdp_redirect_cpu" "$M/xdp_redirect_cpu"
 		;;
 	qemu)
-		# the binary beside links to the rest of the unbroken build
+		# the tree as mutated (not brought back to qemu/patches); the
+		# binary beside links to the rest of the unbroken build
 		SWRSS_QEMU_TREE=$BUILD/qemu "$S/build-qemu.sh" &&
 			mkdir -p "$M/obj-qemu" &&
 			ln -s "$BUILD"/obj-qemu/* "$M/obj-qemu/" &&
