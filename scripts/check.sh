@@ -176,16 +176,15 @@ arm64_vm() {
 #   1. the debug and the arm64 kernels, side by side;
 #   2. the suites built against their BTF (the x86_64 ones and the tool,
 #      then the arm64 driver suite, once its root is there);
-#   3. the series gate, which checks out every commit of the tree: it
-#      runs alone in front, as nothing else may build from the tree
-#      meanwhile (the VMs use only build/selftests, the tool's copy and
-#      files the series does not change);
-#   4. the VM runs, two at a time (an x86_64 VM is one TCG thread): the
+#   3. the VM runs, two at a time (an x86_64 VM is one TCG thread): the
 #      tool's (the longest) and the cpumap suite's first, then the driver
 #      suite's, then the arm64 VM (one thread per vCPU) when a CPU frees.
-# Behind it from the start, at the lowest priority, so that it takes only
-# what the rest leaves idle (the serial steps of the gate, the kernels'
-# links): the arm64 root, then QEMU with the NETA port.
+# Behind them, at the lowest priority, so that they take only what the
+# rest leaves idle (the kernels' links, the guests' waits, the last VM
+# alone): from the start, the arm64 root, then QEMU with the NETA port;
+# from the VM runs on, the series gate, which checks out every commit of
+# the tree (nothing in front builds from the tree then: the VMs use only
+# build/selftests, the tool's copy and the kernel images).
 # Every patch must have its checkpatch and its build result, whatever
 # stopped the gate.
 gate_complete() {
@@ -227,10 +226,21 @@ if [ -n "$arm64" ] && wait_for "$root_ready"; then
 else
 	arm64=
 fi
-step "series gate"
-timed gate env RESULTS="$RESULTS" "$S/gate.sh" || result FAIL gate "gate.sh stopped (exit $?)"
-gate_complete
-mark "series gate done"
+# The series gate, behind the VM runs, at the lowest priority: it takes
+# what they leave idle (their guests' waits, the end, when one VM is
+# left), and no guest slows for it.  It checks out each commit of the
+# tree and builds objects in the kernels' object directories: no VM reads
+# the tree, and the kernel images it boots are not relinked.
+series_gate() {
+	renice -n 19 -p $BASHPID >/dev/null
+	step "series gate"
+	timed gate env RESULTS="$RESULTS" "$S/gate.sh" ||
+		result FAIL gate "gate.sh stopped (exit $?)"
+	gate_complete
+	mark "series gate done"
+}
+series_gate &
+gate_job=$!
 
 # The arm64 VM, when QEMU is there too.
 arm64_run() {
@@ -256,7 +266,7 @@ if [ -n "$selftests" ]; then
 else
 	arm64_run
 fi
-wait $background_job
+wait $background_job $gate_job
 
 pass=$(grep -c '^PASS' "$RESULTS")
 fail=$(grep -c '^FAIL' "$RESULTS")
