@@ -89,7 +89,7 @@ run_suites() {
 	case $1 in
 	debug-veth) echo net-cpumap page-pool ;;
 	debug-nic) echo drv-xdp-e1000e page-pool ;;
-	debug-tool) echo rss-tool page-pool ;;
+	debug-tool) echo rss-tool drv-xdp-e1000e-cycles page-pool ;;
 	arm64) echo mvneta drv-xdp-mvneta page-pool ;;
 	esac
 }

@@ -4,7 +4,9 @@
 #   gate/build/<patch>       the tree at that patch compiles every kernel
 #                            C file the patch touches with W=1 and sparse
 #                            (C=2) without a warning: bisectable, and
-#                            nothing new for W=1 or sparse.  A file is
+#                            nothing new for W=1 or sparse; and the
+#                            selftest suites and the tool it touches
+#                            build without a warning.  A file is
 #                            built in the x86_64 kernel (the test one, or
 #                            SWRSS_X86_KERNEL's: make check's is debug),
 #                            or, if only the arm64 kernel has it
@@ -193,8 +195,39 @@ base_findings() {
 	done
 }
 
+# What a commit without kernel C files had built: its selftests, or
+# nothing (documentation, configuration)
+nothing_built() {
+	git -C "$TREE" diff-tree --no-commit-id --name-only -r "$1" \
+		-- tools/testing/selftests | grep -q . &&
+		echo "selftests only" || echo "no kernel C file or selftest"
+}
+
+# The selftest suites of the series a commit touches, each built at that
+# commit into the gate's own directory (incremental from one commit to
+# the next: only what the commit changed is compiled again), without a
+# warning from gcc or clang: the tests bisect as the kernel does.  The
+# kfuncs' BTF is the built kernel's, whose series is a superset of any
+# commit's.  Prints the suites that fail.
+build_suites() {
+	local c=$1 s out
+	for s in net/cpumap drivers/net/xdp; do
+		git -C "$TREE" diff-tree --no-commit-id --name-only -r "$c" \
+			-- "tools/testing/selftests/$s" | grep -q . || continue
+		mkdir -p "$work/selftests/$s"
+		out=$(make -s -j"$(nproc)" -C "$TREE/tools/testing/selftests/$s" \
+			OUTPUT="$work/selftests/$s" SCRATCH="$BPF_TOOLS" \
+			CLANG=clang-19 VMLINUX_BTF="$obj/vmlinux" 2>&1)
+		if [ $? != 0 ] ||
+		   [ -n "$(printf '%s\n' "$out" | grep -E 'warning:|error:' | unexplained)" ]; then
+			printf '%s\n' "$out" | tail -n 30 >&2
+			echo "$s"
+		fi
+	done
+}
+
 build_each() {
-	local head c subj objs out unbuilt
+	local head c subj objs out unbuilt suites
 	head=$(git -C "$TREE" rev-parse --abbrev-ref HEAD)
 	for c in $(git -C "$TREE" rev-list --reverse "$BASE_TAG"..HEAD); do
 		subj=$(git -C "$TREE" log -1 --format=%s "$c")
@@ -202,6 +235,11 @@ build_each() {
 		# make's commands of earlier commits may not be this one's
 		kbuild_changed "$c" && rm -f "$work"/sparse-*/*
 		objs=$(touched_objs "$c")
+		suites=$(build_suites "$c")
+		if [ -n "$suites" ]; then
+			result FAIL "gate/build/$subj" "selftests do not build:" $suites
+			continue
+		fi
 		if git -C "$TREE" diff-tree --no-commit-id --name-only -r "$c" |
 			grep -q '^samples/bpf/xdp_redirect_cpu'; then
 			# the tool, rebuilt: no warning from clang or gcc
@@ -221,7 +259,7 @@ build_each() {
 			continue
 		fi
 		if [ -z "$objs" ]; then
-			result PASS "gate/build/$subj" "no kernel C file"
+			result PASS "gate/build/$subj" "$(nothing_built "$c")"
 			continue
 		fi
 		if ! out=$(make_touched "$objs" "$c" 2>&1); then

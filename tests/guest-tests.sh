@@ -5,7 +5,8 @@
 # suite, on veth), "nic" (the driver suite, on the VM's two e1000e),
 # "tool" (the software-RSS tool's suite, on veth and the two e1000e) or
 # "all" (the default).  make check runs them as three VMs of the debug
-# kernel, two at a time, one for each part.  Every run ends with the
+# kernel, two at a time, one for each part (the tool's also runs the
+# driver suite's attach/detach cycles, see below).  Every run ends with the
 # page_pool leak check (tests/page-pool-leaks.sh) and, on the debug
 # kernel, a kmemleak scan, whose reports reach the kernel log gate.
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,16 +39,24 @@ runs() { [ "$part" = all ] || [ "$part" = "$1" ]; }
 runs veth && run_suite net-cpumap "$sel/cpumap/xdp_cpumap"
 runs tool && run_suite rss-tool "$top/tests/rss-tool.sh" "$sel/xdp_redirect_cpu"
 # Driver XDP on the two e1000e of the VM's hub (vm.sh -n 2): eth0 is the
-# device under test, eth1 its peer.
-if runs nic; then
+# device under test, eth1 its peer.  The suite's 100 attach/detach cycles
+# (each a reset of the port, minutes on the debug kernel) run in the
+# tool's VM, whose run is the shorter of make check's two lanes.
+cycles=xmit_during_attach_detach
+drv_suite() {
 	if [ -e /sys/class/net/eth0 ] && [ -e /sys/class/net/eth1 ]; then
 		export XDP_DRV_IF=eth0 XDP_DRV_PEER_IF=eth1 XDP_DRV_NDO_XMIT=always
-		run_suite drv-xdp-e1000e "$sel/xdp/xdp_drv"
+		run_suite "$@"
 	else
-		echo "not ok 1 drv-xdp-e1000e # the VM has no eth0 and eth1" |
-			tee "$SWRSS_RESULTS/drv-xdp-e1000e.tap"
+		echo "not ok 1 $1 # the VM has no eth0 and eth1" |
+			tee "$SWRSS_RESULTS/$1.tap"
 	fi
-fi
+}
+case $part in
+all) drv_suite drv-xdp-e1000e "$sel/xdp/xdp_drv" ;;
+nic) drv_suite drv-xdp-e1000e "$sel/xdp/xdp_drv" -T "$cycles" ;;
+tool) drv_suite drv-xdp-e1000e-cycles "$sel/xdp/xdp_drv" -t "$cycles" ;;
+esac
 run_suite page-pool "$top/tests/page-pool-leaks.sh" check
 
 # Debug kernel: scan for leaks twice, as kmemleak reports only objects
