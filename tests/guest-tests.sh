@@ -39,7 +39,7 @@ runs() { [ "$part" = all ] || [ "$part" = "$1" ]; }
 runs veth && run_suite net-cpumap "$sel/cpumap/xdp_cpumap"
 runs tool && run_suite rss-tool "$top/tests/rss-tool.sh" "$sel/xdp_redirect_cpu"
 # Driver XDP on the two e1000e of the VM's hub (vm.sh -n 2): eth0 is the
-# device under test, eth1 its peer.  The suite's 100 attach/detach cycles
+# device under test, eth1 its peer.  The suite's attach/detach cycles
 # (each a reset of the port, minutes on the debug kernel) run in the
 # tool's VM, whose run is the shorter of make check's two lanes.
 cycles=xmit_during_attach_detach
