@@ -273,6 +273,9 @@ fail=$(grep -c '^FAIL' "$RESULTS")
 skip=$(grep -c '^SKIP' "$RESULTS")
 mark "end"
 info "make check took $(( $(now) - start ))s; results in $check"
+# where the time went, in two lines (CI shows only the end of the output)
+info "timeline (s): $(paste -sd '|' "$check/timeline.txt" | sed 's/|/, /g')"
+info "cpu.txt (step wall user sys): $(paste -sd '|' "$check/cpu.txt" | sed 's/|/, /g')"
 if [ -s "$check/timings.txt" ]; then
 	info "slowest tests (seconds in the guest; all in $check/timings.txt):"
 	sort -rn "$check/timings.txt" | head -n 8 >&2
