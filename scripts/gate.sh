@@ -227,8 +227,7 @@ build_suites() {
 }
 
 build_each() {
-	local head c subj objs out unbuilt suites
-	head=$(git -C "$TREE" rev-parse --abbrev-ref HEAD)
+	local c subj objs out unbuilt suites
 	for c in $(git -C "$TREE" rev-list --reverse "$BASE_TAG"..HEAD); do
 		subj=$(git -C "$TREE" log -1 --format=%s "$c")
 		goto "$c"
@@ -284,14 +283,18 @@ build_each() {
 			result FAIL "gate/build/$subj" "W=1/sparse findings"
 		fi
 	done
-	goto "$head"
 }
 
 [ -d "$obj" ] || die "gate: build the $X86_KERNEL kernel first"
 [ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
 	die "gate: $TREE has uncommitted changes"
+head=$(git -C "$TREE" rev-parse --abbrev-ref HEAD)
+[ "$head" != HEAD ] || die "gate: $TREE is on no branch"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# Back on the branch however the gate ends (a stopped make check once
+# left the tree at the base, and the next one's tree step failed)
+trap 'git -C "$TREE" checkout -q "$head"; rm -rf "$work"' EXIT
+trap 'exit 1' INT TERM HUP
 basefind=$work/base-findings based=$work/based
 mkdir -p "$work/sparse-x86" "$work/sparse-arm64"
 : > "$basefind"

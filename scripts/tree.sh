@@ -115,6 +115,13 @@ apply_series() {
 git -C "$TREE" rev-parse -q --verify "$BASE_TAG" >/dev/null 2>&1 ||
 	"make_${SWRSS_SERIES:-kernel}_base"
 
+# A series gate that was stopped can leave the tree detached at one of
+# its commits: back to the branch first
+if [ "$(git -C "$TREE" rev-parse --abbrev-ref HEAD)" = HEAD ] &&
+   git -C "$TREE" rev-parse -q --verify "refs/heads/$BRANCH" >/dev/null &&
+   [ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ]; then
+	git -C "$TREE" checkout -q "$BRANCH"
+fi
 if [ "$(git -C "$TREE" rev-list --count "$BASE_TAG"..HEAD)" != 0 ] ||
    [ "$(git -C "$TREE" rev-parse --abbrev-ref HEAD)" != "$BRANCH" ]; then
 	if tree_matches_series; then
