@@ -107,6 +107,16 @@ vm_x86() {
 	vm_results "$run" "$check/vm-$run" $rc $(run_suites "$run")
 }
 
+# make mutants' breakages of tree $1 (kernel or qemu) in directory $2
+# still find the code they break: a result per mutant, so that a change
+# that moves that code shows here and not at the next make mutants.
+mutants_apply() {
+	local verdict id why
+	while read -r verdict id why; do
+		result "$verdict" "mutants/applies/$id" $why
+	done < <(python3 "$SWRSS_TOP/tests/mutants.py" check "$1" "$2")
+}
+
 # The NETA port's qtest (QEMU's own test framework, no guest): register
 # by register and frame by frame against the model, with the regressions
 # of its guest-triggered hang and leniencies.  TAP, at most 5 minutes.
@@ -132,6 +142,7 @@ qemu() {
 	mark "build qemu"
 	if timed_result build-qemu build/qemu "$S/build-qemu.sh"; then
 		qtest
+		mutants_apply qemu "$BUILD/qemu"
 	else
 		rc=1
 	fi
@@ -214,6 +225,7 @@ if ! timed tree "$S/tree.sh"; then
 	kill_tree $background_job
 	exit 1
 fi
+mutants_apply kernel "$TREE"
 # wait_for FILE: until the background makes FILE, or stops without it
 wait_for() {
 	while [ ! -e "$1" ] && kill -0 $background_job 2>/dev/null; do

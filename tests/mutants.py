@@ -8,6 +8,12 @@ update the mutant), so the table cannot go stale silently.
 
     mutants.py list                      id, tree, suite, tests: one a line
     mutants.py apply ID DIR              edit DIR (a kernel or QEMU tree)
+    mutants.py check KERNEL|qemu DIR     "PASS id" or "FAIL id why", a line
+                                         per mutant of that tree: its text
+                                         occurs exactly once in DIR (make
+                                         check runs it, so that a change
+                                         that moves the code is seen at
+                                         once, not at the next make mutants)
 
 tree: "kernel" (x86_64 test kernel), "arm64" (arm64 kernel), "qemu" (the
 NETA model), "tool" (xdp_redirect_cpu, built against the test kernel).
@@ -54,8 +60,9 @@ MUTANTS = [
          tests="tcp_gro",
          what="the cpumap kthread never flushes its GRO packets",
          file=CPUMAP,
-         old="\t\t\tnapi_gro_flush_standalone(&rcpu->gro);\n\t\t\tunflushed = 0;",
-         new="\t\t\tunflushed = 0;"),
+         old="\t\t\tnapi_gro_flush_standalone(&rcpu->gro,\n"
+             "\t\t\t\t\t\t  !empty && HZ >= 1000);\n",
+         new=""),
     dict(id="cpumap-ignores-prog", tree="kernel", suite="cpumap",
          tests="drop",
          what="cpumap passes every frame without running the entry's program",
@@ -126,6 +133,51 @@ MUTANTS = [
 ]
 
 
+MUTANTS += [
+    dict(id="cpumap-trace-after-gro", tree="kernel", suite="cpumap",
+         tests="tcp_gro_off",
+         what="the xdp_cpumap_kthread tracepoint fires after GRO has seen "
+              "the batch (and may have passed some of it up)",
+         file=CPUMAP,
+         old="\t\ttrace_xdp_cpumap_kthread(rcpu->map_id, n, kmem_alloc_drops,\n"
+             "\t\t\t\t\t sched, &stats);\n\n"
+             "\t\tmerged += cpu_map_gro_receive(rcpu, &list);\n",
+         new="\t\tmerged += cpu_map_gro_receive(rcpu, &list);\n"
+             "\t\ttrace_xdp_cpumap_kthread(rcpu->map_id, n, kmem_alloc_drops,\n"
+             "\t\t\t\t\t sched, &stats);\n"),
+    dict(id="frame-queue-on-every-skb", tree="kernel", suite="cpumap",
+         tests="rps_after_devmap",
+         what="every skb built from a frame records the RX queue the frame "
+              "came in on, also where another device receives it (veth)",
+         file="net/core/xdp.c",
+         old="\tif (xdpf->mem.type == MEM_TYPE_PAGE_POOL)\n"
+             "\t\tskb_mark_for_recycle(skb);\n\n"
+             "\t/* Allow SKB to reuse area used by xdp_frame */",
+         new="\tskb_record_rx_queue(skb, xdpf->queue_index);\n"
+             "\tif (xdpf->mem.type == MEM_TYPE_PAGE_POOL)\n"
+             "\t\tskb_mark_for_recycle(skb);\n\n"
+             "\t/* Allow SKB to reuse area used by xdp_frame */"),
+]
+
+
+def edits(m):
+    """a mutant is one edit, or several ("more") that only break together"""
+    return [(m["file"], m["old"], m["new"])] + m.get("more", [])
+
+
+def occurrences(m, tree):
+    """why mutant m cannot be applied to tree, or None"""
+    for file, old, _ in edits(m):
+        try:
+            with open("%s/%s" % (tree, file)) as f:
+                n = f.read().count(old)
+        except OSError as e:
+            return "%s: %s" % (file, e.strerror)
+        if n != 1:
+            return "the text to break occurs %d times in %s" % (n, file)
+    return None
+
+
 def find(mid):
     for m in MUTANTS:
         if m["id"] == mid:
@@ -143,19 +195,24 @@ def main(argv):
         return 0
     if argv[1:2] == ["apply"] and len(argv) == 4:
         m = find(argv[2])
-        # a mutant is one edit, or several ("more") that only break
-        # together
-        for file, old, new in [(m["file"], m["old"], m["new"])] + \
-                m.get("more", []):
+        why = occurrences(m, argv[3])
+        if why:
+            sys.exit("mutants.py: %s: %s" % (m["id"], why))
+        for file, old, new in edits(m):
             path = "%s/%s" % (argv[3], file)
             with open(path) as f:
                 text = f.read()
-            n = text.count(old)
-            if n != 1:
-                sys.exit("mutants.py: %s: the text to break occurs %d times "
-                         "in %s" % (m["id"], n, file))
             with open(path, "w") as f:
                 f.write(text.replace(old, new))
+        return 0
+    if argv[1:2] == ["check"] and len(argv) == 4:
+        # the kernel, arm64 and tool mutants edit the kernel tree
+        qemu = argv[2] == "qemu"
+        for m in MUTANTS:
+            if (m["tree"] == "qemu") != qemu:
+                continue
+            why = occurrences(m, argv[3])
+            print("FAIL %s %s" % (m["id"], why) if why else "PASS " + m["id"])
         return 0
     sys.exit(__doc__)
 
