@@ -29,30 +29,38 @@ host_streams() {
 			continue
 		fi
 		read -r addr port secs < "$2/stream.$n.req"
-		python3 "$SWRSS_TOP/tests/tcpstream.py" send "$addr" "$port" \
-			"$secs" > "$2/stream.tmp" 2>/dev/null || echo 0 > "$2/stream.tmp"
+		"${in_ns[@]}" python3 "$SWRSS_TOP/tests/tcpstream.py" send \
+			"$addr" "$port" "$secs" > "$2/stream.tmp" 2>/dev/null ||
+			echo 0 > "$2/stream.tmp"
 		mv "$2/stream.tmp" "$2/stream.$n.rate"
 		n=$((n + 1))
 	done
 }
 
-# A third e1000e on a host tap device, so that a TCP sender can run
-# outside the VM (10.201.0.2 on the host, 10.201.0.1 in the VM); the
-# rows that need it are skipped where no tap can be made.
-tap=swrss-bench0 tap_args=()
-ip link del "$tap" 2>/dev/null || true
-if ip tuntap add dev "$tap" mode tap 2>/dev/null; then
-	trap 'ip link del "$tap"' EXIT
-	ip addr add 10.201.0.2/24 dev "$tap"
-	ip link set "$tap" up
-	tap_args=(-T "$tap")
-else
-	info "no tap device (not root?): no TCP rows with a host sender"
+# A third e1000e on a tap device, so that a TCP sender can run outside
+# the VM (10.201.0.2 on the tap, 10.201.0.1 in the VM).  The tap lives
+# in a network namespace of the bench's own, never in the host's: QEMU
+# opens it by name, so QEMU and the sender run in that namespace (the VM
+# needs no other network), and the namespace, with the tap, goes when
+# the bench ends, however it ends.  Without one (not root), the rows
+# that need a host sender are skipped.
+ns=swrss-bench tap=swrss-bench0 tap_args=() in_ns=()
+ip netns del "$ns" 2>/dev/null || true
+if ip netns add "$ns" 2>/dev/null; then
+	trap 'ip netns del "$ns" 2>/dev/null || true' EXIT
+	trap 'exit 1' INT TERM HUP
+	if ip -n "$ns" tuntap add dev "$tap" mode tap &&
+	   ip -n "$ns" addr add 10.201.0.2/24 dev "$tap" &&
+	   ip -n "$ns" link set "$tap" up; then
+		tap_args=(-T "$tap") in_ns=(ip netns exec "$ns")
+	fi
 fi
+[ ${#tap_args[@]} != 0 ] ||
+	info "no tap device (not root?): no TCP rows with a host sender"
 mkdir -p "$OUT/bench"
 rm -f "$OUT/bench"/stream.*
-"$SWRSS_TOP/scripts/vm.sh" -q -k test -n 2 "${tap_args[@]}" -o "$OUT/bench" \
-	-t 1800 -- "$SWRSS_TOP/tests/bench-guest.sh" "$base_stack" &
+"${in_ns[@]}" "$SWRSS_TOP/scripts/vm.sh" -q -k test -n 2 "${tap_args[@]}" \
+	-o "$OUT/bench" -t 1800 -- "$SWRSS_TOP/tests/bench-guest.sh" "$base_stack" &
 vm=$!
 host_streams $vm "$OUT/bench"
 wait $vm

@@ -145,6 +145,13 @@ MUTANTS += [
          new="\t\tmerged += cpu_map_gro_receive(rcpu, &list);\n"
              "\t\ttrace_xdp_cpumap_kthread(rcpu->map_id, n, kmem_alloc_drops,\n"
              "\t\t\t\t\t sched, &stats);\n"),
+    dict(id="cpumap-hints-unchecked", tree="kernel", suite="cpumap",
+         tests="rx_hints_every_second",
+         what="the skb of a frame gets RX hints whatever the frame's flags "
+              "say: a frame that stored none takes what lies in its headroom",
+         file="net/core/xdp.c",
+         old="\tu32 stored = xdp_rx_meta_stored(meta, xdpf->flags);",
+         new="\tu32 stored = xdp_rx_meta_stored(meta, XDP_FLAGS_RX_HINTS);"),
     dict(id="frame-queue-on-every-skb", tree="kernel", suite="cpumap",
          tests="rps_after_devmap",
          what="every skb built from a frame records the RX queue the frame "
