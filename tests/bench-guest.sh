@@ -101,36 +101,49 @@ for mode in round-robin cpu proto hash hw; do
 done
 enqueue_hist_off
 
-# Latency, one ping at a time: the median round trip of 200 pings from
-# the peer, through the stack and through a cpumap entry on CPU 1 (the
-# tool, mode cpu, remote pass), with dut0's GRO off and on.  GRO holds
-# nothing once the entry's queue is empty, so it should add nothing.
-ping_median_us() {
+# Latency, one ping at a time: round trips of pings from the peer,
+# through the stack and through a cpumap entry on CPU 1 (the tool, mode
+# cpu, remote pass) with dut0's GRO off and on.  Six rounds of 200 pings
+# each, the three paths taking turns so that drift hits all alike, pooled
+# per path.  GRO holds nothing once the entry's queue is empty, so it
+# should add nothing.
+ping_rtts() {
 	ip netns exec src ping -n -c 200 -i 0.01 -W 1 10.200.0.1 |
-		sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' | sort -n |
-		awk '{ v[NR] = $1 } END { printf "%d", NR ? 1000 * v[int((NR + 1) / 2)] : 0 }'
+		sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' >> "$1"
 }
 lat_row() {
-	printf '| %s | %s |\n' "$1" "$2" >> "$out"
+	sort -n "$2" | awk -v path="$1" '{ v[NR] = $1 }
+		END {
+			if (!NR) { printf "| %s | no reply | | | |\n", path; exit }
+			printf "| %s | %d | %d | %d | %d |\n", path, NR,
+				1000 * v[int((NR + 1) / 2)],
+				1000 * v[int((NR + 3) / 4)], 1000 * v[int((3 * NR + 1) / 4)]
+		}' >> "$out"
 }
-{
-	echo
-	echo "One ping at a time from the peer (median of 200 round trips)"
-	echo
-	echo "| path | median RTT (us) |"
-	echo "|---|---|"
-} >> "$out"
-lat_row "stack, no XDP" "$(ping_median_us)"
-for gro in off on; do
-	ethtool -K dut0 gro $gro >/dev/null
-	"$TOOL" -d dut0 -c 1 -m cpu -r pass -i 1 > /tmp/lat.log 2>&1 &
-	pid=$!
-	wait_xdp_attached dut0 $pid
-	lat_row "cpumap entry on CPU 1, GRO $gro" "$(ping_median_us)"
-	kill -INT $pid
-	wait $pid
+: > /tmp/lat.stack; : > /tmp/lat.off; : > /tmp/lat.on
+for round in 1 2 3 4 5 6; do
+	ping_rtts /tmp/lat.stack
+	for gro in off on; do
+		ethtool -K dut0 gro $gro >/dev/null
+		"$TOOL" -d dut0 -c 1 -m cpu -r pass -i 1 > /tmp/lat.log 2>&1 &
+		pid=$!
+		wait_xdp_attached dut0 $pid
+		ping_rtts /tmp/lat.$gro
+		kill -INT $pid
+		wait $pid
+	done
 done
 ethtool -K dut0 gro off >/dev/null
+{
+	echo
+	echo "Ping round trips from the peer (6 rounds of 200, the paths in turn)"
+	echo
+	echo "| path | replies | median (us) | 25th percentile | 75th percentile |"
+	echo "|---|---|---|---|---|"
+} >> "$out"
+lat_row "stack, no XDP" /tmp/lat.stack
+lat_row "cpumap entry on CPU 1, GRO off" /tmp/lat.off
+lat_row "cpumap entry on CPU 1, GRO on" /tmp/lat.on
 
 "$top/tests/bench-tcp.sh" dut0 src src0 "$out" \
 	"One TCP stream over veth (the veth's NAPI, and so its XDP, runs on the sender's CPU 0)"

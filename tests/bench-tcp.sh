@@ -32,7 +32,7 @@ else
 	ip -n "$ns" addr add $net.2/24 dev "$peer" 2>/dev/null
 	ip netns exec "$ns" ethtool -K "$peer" tso off
 fi
-H=/sys/kernel/tracing/events/xdp/xdp_cpumap_kthread
+H=/sys/kernel/tracing/events/xdp/xdp_cpumap_gro_flush
 echo 'hist:keys=common_cpu:vals=processed,gro_merged' >> "$H/trigger"
 taskset -c 1 python3 "$top/tests/tcpstream.py" recv $net.1 5201 &
 srv=$!
