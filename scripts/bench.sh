@@ -17,7 +17,7 @@ TREE=$base_tree "$SWRSS_TOP/scripts/build-kernel.sh" base
 "$SWRSS_TOP/scripts/vm.sh" -q -k base -n 2 -o "$OUT/bench-base" -t 600 -- \
 	"$SWRSS_TOP/tests/bench-e1000e.sh" stack
 base_stack=$(tr -d '\r' < "$OUT/bench-base/console.log" |
-	awk '/^e1000e-stack / { print $2 "," $3 }')
+	awk '/^e1000e-stack / { print $2 "," $3 "," $4 "," $5 }')
 
 # One TCP stream from the host, for each request of the VM's host_stream
 # (tests/lib-guest.sh) in directory $2, until process $1 (the VM) exits.

@@ -62,6 +62,9 @@ timed_result() {
 		return 1
 	fi
 }
+# The kernel log gate that every VM's log goes through, on made-up logs:
+# what it must fail on, and its exemption for injected allocation failures
+timed_result loggate-test host/loggate "$SWRSS_TOP/tests/loggate-test.sh"
 
 # build FLAVOUR: one kernel, its result; fails if it does not build
 build() {

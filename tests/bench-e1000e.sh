@@ -7,13 +7,17 @@
 # its busy time per packet.  Under TCG the emulated NIC, not the
 # receiver, limits the rate, so the cost per packet is what compares the
 # receive paths.
+# Every row is measured $SWRSS_BENCH_RUNS times (3), one run after the
+# other: it gives the medians, every run's rate, and the spread of the
+# rates (max/min - 1), marked when over 10%.
 # $1 is "stack" for the stack row alone (printed: the base kernel's run),
-# else the table is appended to $2, with $3 the stack rate of the base
-# kernel, if measured.
+# else the table is appended to $2, with $3 the stack row of the base
+# kernel, if measured ("rate,cost,rates,spread").
 # shellcheck disable=SC2046 # "set -- $(measure)" splits its fields on purpose
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib-guest.sh"
 secs=${SWRSS_BENCH_SECS:-6}
+runs=${SWRSS_BENCH_RUNS:-3}
 what=$1 out=$2 base_kernel=${3:-}
 
 nic_pair pg 10.200.0.1/24
@@ -42,40 +46,70 @@ measure() {
 		"$(echo "$c $d" | awk -v n=$((b - a)) -v hz="$(getconf CLK_TCK)" \
 			'{ printf "%d", n ? ($3 - $1) * 1e9 / hz / n : 0 }')"
 }
-# name, packets/s, ns per packet
-row() {
-	printf '| %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" \
-		"$(awk "BEGIN { printf \"%.2f\", $2 / $base }")" \
-		"$(awk "BEGIN { printf \"%.2f\", $3 ? $cost / $3 : 0 }")" >> "$out"
+# runs of "$@" (measure, or xdp_measure with its arguments): "median rate,
+# median peer rate, median cost, the rates (a/b/c), their spread in %"
+repeat() {
+	i=0
+	while [ $i -lt "$runs" ]; do
+		"$@"
+		i=$((i + 1))
+	done | awk '
+	function median(a, n,   i, j, t) {
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return n % 2 ? a[(n + 1) / 2] : int((a[n / 2] + a[n / 2 + 1]) / 2)
+	}
+	{
+		r[NR] = $1; p[NR] = $2; c[NR] = $3
+		list = list (NR > 1 ? "/" : "") $1
+		if (NR == 1 || $1 < lo) lo = $1
+		if (NR == 1 || $1 > hi) hi = $1
+	}
+	END {
+		printf "%d %d %d %s %d\n", median(r, NR), median(p, NR),
+			median(c, NR), list, lo ? (hi / lo - 1) * 100 : 0
+	}'
 }
-
-set -- $(measure)
+# name, packets/s, ns per packet, the runs' rates, their spread in %
+row() {
+	printf '| %s | %s | %s | %s | %s | %s | %s%% %s |\n' "$1" "$2" "$3" \
+		"$(awk "BEGIN { printf \"%.2f\", $2 / $base }")" \
+		"$(awk "BEGIN { printf \"%.2f\", $3 ? $cost / $3 : 0 }")" \
+		"$4" "$5" "$([ "$5" -le 10 ] || echo '(varies)')" >> "$out"
+}
+set -- $(repeat measure)
 base=$1 cost=$3
 if [ "$what" = stack ]; then
-	echo "e1000e-stack $base $cost"
+	echo "e1000e-stack $base $cost $4 $5"
 	exit 0
 fi
 {
 	echo
-	echo "e1000e (QEMU 82574L, TCG), 64-byte UDP, unpaced pktgen from the peer port"
+	echo "e1000e (QEMU 82574L, TCG), 64-byte UDP, unpaced pktgen from the peer port;"
+	echo "medians of $runs runs of ${secs}s each, one after the other"
 	echo
-	echo "| path | packets/s | CPU 1 ns/packet | rate to stack | cost of stack / cost |"
-	echo "|---|---|---|---|---|"
+	echo "| path | packets/s | CPU 1 ns/packet | rate to stack | cost of stack / cost | runs (packets/s) | spread |"
+	echo "|---|---|---|---|---|---|---|"
 } >> "$out"
-row "stack, no XDP (UDP to a closed port)" "$base" "$cost"
-[ -z "$base_kernel" ] ||
-	row "the same on the base kernel (without the series)" \
-		"${base_kernel%,*}" "${base_kernel#*,}"
-
+row "stack, no XDP (UDP to a closed port)" "$base" "$cost" "$4" "$5"
+if [ -n "$base_kernel" ]; then
+	IFS=, read -r b_rate b_cost b_runs b_spread <<-EOF
+	$base_kernel
+	EOF
+	row "the same on the base kernel (without the series; another boot)" \
+		"$b_rate" "$b_cost" "$b_runs" "$b_spread"
+fi
 tc qdisc add dev eth0 clsact
 tc filter add dev eth0 ingress matchall action drop
-set -- $(measure)
-row "tc ingress matchall drop" "$1" "$3"
+set -- $(repeat measure)
+row "tc ingress matchall drop" "$1" "$3" "$4" "$5"
 tc qdisc del dev eth0 clsact
 
 iptables -t raw -I PREROUTING -i eth0 -j DROP
-set -- $(measure)
-row "iptables raw PREROUTING drop" "$1" "$3"
+set -- $(repeat measure)
+row "iptables raw PREROUTING drop" "$1" "$3" "$4" "$5"
 iptables -t raw -D PREROUTING -i eth0 -j DROP
 
 # xdp-bench on eth0 while measuring; its program's attach resets the NIC
@@ -88,10 +122,10 @@ xdp_measure() {
 	kill -INT $pid
 	wait $pid
 }
-set -- $(xdp_measure drop)
-row "XDP_DROP (xdp-bench drop)" "$1" "$3"
-set -- $(xdp_measure tx)
-row "XDP_TX (xdp-bench tx): received" "$1" "$3"
+set -- $(repeat xdp_measure drop)
+row "XDP_DROP (xdp-bench drop)" "$1" "$3" "$4" "$5"
+set -- $(repeat xdp_measure tx)
+row "XDP_TX (xdp-bench tx): received" "$1" "$3" "$4" "$5"
 echo "XDP_TX: $2 packets/s sent back and received by the peer" >> "$out"
 
 # TCP: eth0's and eth1's interrupts on CPU 0 with the sender, as on a box
