@@ -127,9 +127,8 @@ MUTANTS = [
          tests="tx",
          what="e1000e sends XDP_TX frames without syncing them for the device",
          file=E1000E,
-         old="\t\t\tdma_sync_single_for_device(dev, dma, len,\n"
-             "\t\t\t\t\t\t   DMA_BIDIRECTIONAL);",
-         new="\t\t\t(void)len;"),
+         old="\t\t\tdma_sync_single_for_device(dev, dma, len, dir);",
+         new="\t\t\t(void)dir;"),
 ]
 
 
@@ -164,6 +163,14 @@ MUTANTS += [
              "\tif (xdpf->mem.type == MEM_TYPE_PAGE_POOL)\n"
              "\t\tskb_mark_for_recycle(skb);\n\n"
              "\t/* Allow SKB to reuse area used by xdp_frame */"),
+    dict(id="e1000e-rxfh-always-toeplitz", tree="kernel", suite="drv",
+         tests="rx_hash_off",
+         what="e1000e reports a Toeplitz hash function whatever MRQC says, "
+              "also with rxhash off",
+         file="drivers/net/ethernet/intel/e1000e/ethtool.c",
+         old="\tif ((er32(MRQC) & E1000_MRQC_ENABLE_MASK) == E1000_MRQC_ENABLE_RSS)\n"
+             "\t\trxfh->hfunc = ETH_RSS_HASH_TOP;",
+         new="\trxfh->hfunc = ETH_RSS_HASH_TOP;"),
 ]
 
 
