@@ -40,8 +40,9 @@ MUTANTS = [
     dict(id="e1000e-drop-is-pass", tree="kernel", suite="drv", tests="drop",
          what="e1000e treats XDP_DROP as XDP_PASS",
          file=E1000E,
-         old="\tact = bpf_prog_run_xdp(prog, xdp);\n\tswitch (act) {",
-         new="\tact = bpf_prog_run_xdp(prog, xdp);\n"
+         old="\tact = prog ? bpf_prog_run_xdp(prog, xdp) : XDP_PASS;\n"
+             "\tswitch (act) {",
+         new="\tact = prog ? bpf_prog_run_xdp(prog, xdp) : XDP_PASS;\n"
              "\tif (act == XDP_DROP)\n\t\tact = XDP_PASS;\n\tswitch (act) {"),
     dict(id="e1000e-tx-loses-1pc", tree="kernel", suite="drv", tests="tx",
          what="e1000e drops every 100th XDP_TX frame",
