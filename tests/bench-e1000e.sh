@@ -10,15 +10,15 @@
 # Every row is measured $SWRSS_BENCH_RUNS times (3), one run after the
 # other: it gives the medians, every run's rate, and the spread of the
 # rates (max/min - 1), marked when over 10%.
-# $1 is "stack" for the stack row alone (printed: the base kernel's run),
-# else the table is appended to $2, with $3 the stack row of the base
-# kernel, if measured ("rate,cost,rates,spread").
+# $1 is "stack" for the stack row alone, with rxhash on and off, each run
+# printed (scripts/bench.sh's fresh boots of the base and the test
+# kernel), else the table is appended to $2.
 # shellcheck disable=SC2046 # "set -- $(measure)" splits its fields on purpose
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib-guest.sh"
 secs=${SWRSS_BENCH_SECS:-6}
 runs=${SWRSS_BENCH_RUNS:-3}
-what=$1 out=$2 base_kernel=${3:-}
+what=$1 out=${2:-}
 
 nic_pair pg 10.200.0.1/24
 mac=$(cat /sys/class/net/eth0/address)
@@ -46,32 +46,16 @@ measure() {
 		"$(echo "$c $d" | awk -v n=$((b - a)) -v hz="$(getconf CLK_TCK)" \
 			'{ printf "%d", n ? ($3 - $1) * 1e9 / hz / n : 0 }')"
 }
-# runs of "$@" (measure, or xdp_measure with its arguments): "median rate,
-# median peer rate, median cost, the rates (a/b/c), their spread in %"
-repeat() {
+# $runs runs of "$@" (measure, or xdp_measure with its arguments), a line
+# each; repeat: their summary (tests/runs-summary.awk)
+runs_of() {
 	i=0
 	while [ $i -lt "$runs" ]; do
 		"$@"
 		i=$((i + 1))
-	done | awk '
-	function median(a, n,   i, j, t) {
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-			}
-		return n % 2 ? a[(n + 1) / 2] : int((a[n / 2] + a[n / 2 + 1]) / 2)
-	}
-	{
-		r[NR] = $1; p[NR] = $2; c[NR] = $3
-		list = list (NR > 1 ? "/" : "") $1
-		if (NR == 1 || $1 < lo) lo = $1
-		if (NR == 1 || $1 > hi) hi = $1
-	}
-	END {
-		printf "%d %d %d %s %d\n", median(r, NR), median(p, NR),
-			median(c, NR), list, lo ? (hi / lo - 1) * 100 : 0
-	}'
+	done
 }
+repeat() { runs_of "$@" | awk -f "$top/tests/runs-summary.awk"; }
 # name, packets/s, ns per packet, the runs' rates, their spread in %
 row() {
 	printf '| %s | %s | %s | %s | %s | %s | %s%% %s |\n' "$1" "$2" "$3" \
@@ -79,12 +63,17 @@ row() {
 		"$(awk "BEGIN { printf \"%.2f\", $3 ? $cost / $3 : 0 }")" \
 		"$4" "$5" "$([ "$5" -le 10 ] || echo '(varies)')" >> "$out"
 }
-set -- $(repeat measure)
-base=$1 cost=$3
 if [ "$what" = stack ]; then
-	echo "e1000e-stack $base $cost $4 $5"
+	# every run, for scripts/bench.sh to pool over boots: with rxhash
+	# on (as the driver comes up), then off
+	runs_of measure | sed 's/^/e1000e-stack-run /'
+	ethtool -K eth0 rxhash off
+	wait_carrier eth0 pg eth1
+	runs_of measure | sed 's/^/e1000e-nohash-run /'
 	exit 0
 fi
+set -- $(repeat measure)
+base=$1 cost=$3
 {
 	echo
 	echo "e1000e (QEMU 82574L, TCG), 64-byte UDP, unpaced pktgen from the peer port;"
@@ -94,13 +83,6 @@ fi
 	echo "|---|---|---|---|---|---|---|"
 } >> "$out"
 row "stack, no XDP (UDP to a closed port)" "$base" "$cost" "$4" "$5"
-if [ -n "$base_kernel" ]; then
-	IFS=, read -r b_rate b_cost b_runs b_spread <<-EOF
-	$base_kernel
-	EOF
-	row "the same on the base kernel (without the series; another boot)" \
-		"$b_rate" "$b_cost" "$b_runs" "$b_spread"
-fi
 tc qdisc add dev eth0 clsact
 tc filter add dev eth0 ingress matchall action drop
 set -- $(repeat measure)

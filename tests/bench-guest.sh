@@ -150,9 +150,9 @@ lat_row "cpumap entry on CPU 1, GRO on" /tmp/lat.on
 # The e1000e rows use the same addresses
 ip link del dut0
 ip netns del src
-# e1000e, on the VM's two NICs (vm.sh -n 2); $1 is the base kernel's
-# stack rate and cost on it (RATE,NS), from scripts/bench.sh's first run.
-[ -e /sys/class/net/eth1 ] && "$top/tests/bench-e1000e.sh" all "$out" "${1:-}"
+# e1000e, on the VM's two NICs (vm.sh -n 2); the stack path against the
+# base kernel's is scripts/bench.sh's, in fresh boots of each
+[ -e /sys/class/net/eth1 ] && "$top/tests/bench-e1000e.sh" all "$out"
 # A third e1000e on a host tap (scripts/bench.sh): the sender outside the
 # VM, and its interrupts on CPU 0
 if [ -e /sys/class/net/eth2 ]; then
