@@ -34,23 +34,41 @@ stack_row() {
 		awk -v name="$1" '{ printf "| %s | %d | %d | %s | %d%%%s |\n", name, $1, $3, $4, $5, ($5 > 10 ? " (varies)" : "") }'
 }
 
-# One TCP stream from the host, for each request of the VM's host_stream
-# (tests/lib-guest.sh) in directory $2, until process $1 (the VM) exits.
-host_streams() {
-	local n=0 addr port secs
+# The host's senders, for the VM's requests (tests/lib-guest.sh's
+# host_run) in directory $2, one at a time, until process $1 (the VM)
+# exits: a TCP stream (tests/tcpstream.py) or paced UDP
+# (tests/udpsend.c), in the bench's namespace.
+tap_dropped() { "${in_ns[@]}" cat "/sys/class/net/$tap/statistics/tx_dropped"; }
+host_requests() {
+	local n=0 kind args
 	while kill -0 "$1" 2>/dev/null; do
 		if [ ! -e "$2/stream.$n.req" ]; then
 			sleep 0.2
 			continue
 		fi
-		read -r addr port secs < "$2/stream.$n.req"
-		"${in_ns[@]}" python3 "$SWRSS_TOP/tests/tcpstream.py" send \
-			"$addr" "$port" "$secs" > "$2/stream.tmp" 2>/dev/null ||
-			echo 0 > "$2/stream.tmp"
+		read -r kind args < "$2/stream.$n.req"
+		case $kind in
+		# shellcheck disable=SC2086 # the request's words
+		tcp) "${in_ns[@]}" python3 "$SWRSS_TOP/tests/tcpstream.py" send $args ;;
+		# shellcheck disable=SC2086 # answer: sent, and the tap's drops
+		udp)
+			d=$(tap_dropped)
+			"${in_ns[@]}" "$BUILD/bin/udpsend" $args | tr '\n' ' ' &&
+				echo $(($(tap_dropped) - d))
+			;;
+		*) false ;;
+		esac > "$2/stream.tmp" 2>/dev/null || echo 0 > "$2/stream.tmp"
 		mv "$2/stream.tmp" "$2/stream.$n.rate"
 		n=$((n + 1))
 	done
 }
+
+# The UDP sender (host) and receivers (VM): C, for rates a script
+# cannot reach; the guest runs the host's binaries over 9p.
+mkdir -p "$BUILD/bin"
+for t in udpsend udpsink; do
+	gcc -O2 -Wall -pthread -o "$BUILD/bin/$t" "$SWRSS_TOP/tests/$t.c"
+done
 
 # A third e1000e on a tap device, so that a TCP sender can run outside
 # the VM (10.201.0.2 on the tap, 10.201.0.1 in the VM).  The tap lives
@@ -73,11 +91,11 @@ fi
 [ ${#tap_args[@]} != 0 ] ||
 	info "no tap device (not root?): no TCP rows with a host sender"
 mkdir -p "$OUT/bench"
-rm -f "$OUT/bench"/stream.*
+rm -f "$OUT/bench"/stream.* "$OUT/bench"/*.dat "$OUT/bench"/*.png
 "${in_ns[@]}" "$SWRSS_TOP/scripts/vm.sh" -q -k test -n 2 "${tap_args[@]}" \
 	-o "$OUT/bench" -t 1800 -- "$SWRSS_TOP/tests/bench-guest.sh" &
 vm=$!
-host_streams $vm "$OUT/bench"
+host_requests $vm "$OUT/bench"
 wait $vm
 {
 	echo
@@ -91,4 +109,5 @@ wait $vm
 	stack_row "base, rxhash off" base e1000e-nohash-run
 	stack_row "the series, rxhash off (the emulated 82574 computes no RSS hash)" test e1000e-nohash-run
 } >> "$OUT/bench/results.md"
+"$SWRSS_TOP/tests/bench-plots.sh" "$OUT/bench"
 cat "$OUT/bench/results.md"

@@ -163,5 +163,7 @@ if [ -e /sys/class/net/eth2 ]; then
 	done
 	"$top/tests/bench-tcp.sh" eth2 host - "$out" \
 		"One TCP stream from the host, through a tap, into e1000e (its interrupts on CPU 0, the sender outside the VM)"
+	# UDP to sockets: software RSS against RPS and RFS
+	"$top/tests/bench-udp.sh" eth2 "$out" "$SWRSS_RESULTS"
 fi
 cat "$out"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # make bench, inside the VM: one TCP stream into device $1, read on CPU 1,
 # on the direct path and through a cpumap entry on CPU 1, each with and
-# without GRO on $1.  Appends a table titled $5 to $4.
+# without GRO on $1, and with RPS and RFS, GRO on.  Appends a table titled $5 to $4.
 # The sender is $3 in namespace $2, on CPU 0 (address 10.200.0.2 there,
 # 10.200.0.1 on $1), or, with $2 "host", the host at the other end of
 # the tap device behind $1 (10.201.0.2 there, 10.201.0.1 on $1), which
@@ -80,6 +80,21 @@ ethtool -K "$dev" gro off
 set -- $(stream)
 d_nogro="$*"
 ethtool -K "$dev" gro on
+# The kernel's own software steering, GRO on (it runs in the NAPI, on
+# CPU 0, before RPS): RPS to CPU 1, then RPS over both CPUs with RFS,
+# which follows the reader to CPU 1
+q=/sys/class/net/$dev/queues/rx-0
+echo 2 > "$q/rps_cpus"
+set -- $(stream)
+rps_gro="$*"
+sysctl -qw net.core.rps_sock_flow_entries=32768
+echo 32768 > "$q/rps_flow_cnt"
+echo 3 > "$q/rps_cpus"
+set -- $(stream)
+rfs_gro="$*"
+echo 0 > "$q/rps_cpus"
+echo 0 > "$q/rps_flow_cnt"
+sysctl -qw net.core.rps_sock_flow_entries=0
 "$TOOL" -d "$dev" -c 1 -m cpu -i 1 > /tmp/bench-tcp.log 2>&1 &
 pid=$!
 wait_xdp_attached "$dev" $pid
@@ -110,6 +125,8 @@ echo "!hist:keys=common_cpu:vals=processed,gro_merged" >> "$H/trigger"
 {
 	row "direct, GRO on" $d_gro
 	row "direct, GRO off" $d_nogro
+	row "RPS to CPU 1, GRO on" $rps_gro
+	row "RPS + RFS (reader on CPU 1), GRO on" $rfs_gro
 	row "cpumap to CPU 1, GRO on" $c_gro
 	row "cpumap to CPU 1, GRO off" $c_nogro
 }

@@ -139,23 +139,29 @@ wait_carrier() {
 	return 1
 }
 
-# Mbit/s of one TCP stream that the host sends for $3 seconds to $1 port
-# $2 (through the tap NIC of vm.sh -T), "0" if it failed.  The request
-# and the answer are files in the results directory, which
-# scripts/bench.sh's host_streams watches while the VM runs.
-host_stream() {
-	set -- "$1" "$2" "$3" "$(find "$SWRSS_RESULTS" -name 'stream.*.req' | wc -l)"
-	echo "$1 $2 $3" > "$SWRSS_RESULTS/stream.tmp"
-	mv "$SWRSS_RESULTS/stream.tmp" "$SWRSS_RESULTS/stream.$4.req"
-	for _ in $(seq $((($3 + 60) * 5))); do
-		if [ -e "$SWRSS_RESULTS/stream.$4.rate" ]; then
-			cat "$SWRSS_RESULTS/stream.$4.rate"
+# Ask the host (scripts/bench.sh's host_requests, which watches the
+# results directory while the VM runs) to run one sender on its side of
+# the tap NIC of vm.sh -T, and print its answer, "0" if it failed.  The
+# request is its words, $1 the kind: "tcp ADDR PORT SECONDS" (one TCP
+# stream, answer Mbit/s) or "udp ADDR PORT FLOWS PAYLOAD RATE SECONDS"
+# (tests/udpsend.c, answer the datagrams sent).  The last word is how
+# long the sender runs.
+host_run() {
+	echo "$*" > "$SWRSS_RESULTS/stream.tmp"
+	eval "hr_secs=\${$#}"
+	hr_n=$(find "$SWRSS_RESULTS" -name 'stream.*.req' | wc -l)
+	mv "$SWRSS_RESULTS/stream.tmp" "$SWRSS_RESULTS/stream.$hr_n.req"
+	for _ in $(seq $(((hr_secs + 60) * 5))); do
+		if [ -e "$SWRSS_RESULTS/stream.$hr_n.rate" ]; then
+			cat "$SWRSS_RESULTS/stream.$hr_n.rate"
 			return
 		fi
 		sleep 0.2
 	done
 	echo 0
 }
+# Mbit/s of one TCP stream that the host sends for $3 seconds to $1 port $2
+host_stream() { host_run tcp "$@"; }
 
 # Run suite $1 (the command $2...), its TAP output shown and saved as
 # <suite>.tap in the result directory, which make check reads.  Each
