@@ -8,7 +8,7 @@
 # data, for plots, to $3/udp.dat and $3/udp-flows.dat.
 #
 # Every row gets the same paced stream (SWRSS_BENCH_UDP_RATE datagrams/s
-# over 256 flows of one address pair, default 80000: twice what one CPU
+# over 256 flows of one address pair, default 120000: more than one CPU
 # of the VM takes to sockets here) twice, the rows taking turns, and reports
 # the mean of the two runs, marked where they differ by over 10%.
 # Delivered is what reached the sockets (Udp InDatagrams), loss what the
@@ -23,7 +23,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 TOOL=$top/build/linux/samples/bpf/xdp_redirect_cpu
 dev=$1 out=$2 dat=$3
 secs=${SWRSS_BENCH_SECS:-6}
-rate=${SWRSS_BENCH_UDP_RATE:-80000}
+rate=${SWRSS_BENCH_UDP_RATE:-120000}
 addr=10.201.0.1 port=9000
 q=/sys/class/net/$dev/queues/rx-0
 ncpu=$(nproc)
