@@ -3,6 +3,7 @@
 # the table goes to build/out/bench/results.md (see tests/bench-guest.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-hostnet.sh"
 
 "$SWRSS_TOP/scripts/deps.sh"
 "$SWRSS_TOP/scripts/tree.sh"
@@ -34,62 +35,16 @@ stack_row() {
 		awk -v name="$1" '{ printf "| %s | %d | %d | %s | %d%%%s |\n", name, $1, $3, $4, $5, ($5 > 10 ? " (varies)" : "") }'
 }
 
-# The host's senders, for the VM's requests (tests/lib-guest.sh's
-# host_run) in directory $2, one at a time, until process $1 (the VM)
-# exits: a TCP stream (tests/tcpstream.py) or paced UDP
-# (tests/udpsend.c), in the bench's namespace.
-tap_dropped() { "${in_ns[@]}" cat "/sys/class/net/$tap/statistics/tx_dropped"; }
-host_requests() {
-	local n=0 kind args
-	while kill -0 "$1" 2>/dev/null; do
-		if [ ! -e "$2/stream.$n.req" ]; then
-			sleep 0.2
-			continue
-		fi
-		read -r kind args < "$2/stream.$n.req"
-		case $kind in
-		# shellcheck disable=SC2086 # the request's words
-		tcp) "${in_ns[@]}" python3 "$SWRSS_TOP/tests/tcpstream.py" send $args ;;
-		# shellcheck disable=SC2086 # answer: sent, and the tap's drops
-		udp)
-			d=$(tap_dropped)
-			"${in_ns[@]}" "$BUILD/bin/udpsend" $args | tr '\n' ' ' &&
-				echo $(($(tap_dropped) - d))
-			;;
-		*) false ;;
-		esac > "$2/stream.tmp" 2>/dev/null || echo 0 > "$2/stream.tmp"
-		mv "$2/stream.tmp" "$2/stream.$n.rate"
-		n=$((n + 1))
-	done
-}
+build_udp_tools
 
-# The UDP sender (host) and receivers (VM): C, for rates a script
-# cannot reach; the guest runs the host's binaries over 9p.
-mkdir -p "$BUILD/bin"
-for t in udpsend udpsink; do
-	gcc -O2 -Wall -pthread -o "$BUILD/bin/$t" "$SWRSS_TOP/tests/$t.c"
-done
-
-# A third e1000e on a tap device, so that a TCP sender can run outside
-# the VM (10.201.0.2 on the tap, 10.201.0.1 in the VM).  The tap lives
-# in a network namespace of the bench's own, never in the host's: QEMU
-# opens it by name, so QEMU and the sender run in that namespace (the VM
-# needs no other network), and the namespace, with the tap, goes when
-# the bench ends, however it ends.  Without one (not root), the rows
+# A third e1000e on a tap device, so that the TCP and UDP senders run
+# on the host, outside the VM (10.201.0.2 on the tap, 10.201.0.1 in the
+# VM), in a network namespace of the bench's own that goes when the
+# bench ends (scripts/lib-hostnet.sh).  Without one (not root), the rows
 # that need a host sender are skipped.
-ns=swrss-bench tap=swrss-bench0 tap_args=() in_ns=()
-ip netns del "$ns" 2>/dev/null || true
-if ip netns add "$ns" 2>/dev/null; then
-	trap 'ip netns del "$ns" 2>/dev/null || true' EXIT
-	trap 'exit 1' INT TERM HUP
-	if ip -n "$ns" tuntap add dev "$tap" mode tap &&
-	   ip -n "$ns" addr add 10.201.0.2/24 dev "$tap" &&
-	   ip -n "$ns" link set "$tap" up; then
-		tap_args=(-T "$tap") in_ns=(ip netns exec "$ns")
-	fi
-fi
+hostnet_up swrss-bench swrss-bench0 || true
 [ ${#tap_args[@]} != 0 ] ||
-	info "no tap device (not root?): no TCP rows with a host sender"
+	info "no tap device (not root?): no rows with a host sender"
 mkdir -p "$OUT/bench"
 rm -f "$OUT/bench"/stream.* "$OUT/bench"/*.dat "$OUT/bench"/*.png
 "${in_ns[@]}" "$SWRSS_TOP/scripts/vm.sh" -q -k test -n 2 "${tap_args[@]}" \

@@ -12,8 +12,9 @@
 # console (kernel log and the command's output) is saved in
 # <resultdir>/console.log and streamed to stderr unless -q.
 # -a adds to the kernel command line (make check's "swiotlb=force").
-# -n N adds N e1000e NICs on one QEMU hub.  -T TAP adds one more e1000e,
-# on the host's tap device TAP (which must exist), after those.
+# -n N adds N e1000e NICs on one QEMU hub.  -T TAP adds one more NIC
+# (e1000e; on arm64 a NETA port), on the host's tap device TAP (which
+# must exist), after those, with MAC address 52:54:00:12:35:56.
 # -k arm64 boots the arm64 kernel on QEMU's arm "virt" machine (Cortex-A53)
 # with build-qemu.sh's QEMU: the root is build/arm64-root (arm64-root.sh),
 # the checkout is mounted at its host path, and the -n NICs are emulated
@@ -134,6 +135,10 @@ qemu_args_arm64() {
 		# without dma-coherent, as on the SoC: safe in TCG
 		echo -device armada3700-neta,netdev=hp$i,mac=52:54:00:12:36:$((56 + i)),dma-coherent=off
 	done
+	if [ -n "$tap" ]; then
+		echo -netdev tap,id=tap0,ifname="$tap",script=no,downscript=no
+		echo -device armada3700-neta,netdev=tap0,mac=52:54:00:12:35:56,dma-coherent=off
+	fi
 }
 
 if [ "$flavour" = arm64 ]; then

@@ -10,9 +10,35 @@
 # steering, in bench-udp.sh's order).
 set -eu
 dir=$1
-[ -s "$dir/udp.dat" ] || exit 0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+# make demo's demo.dat: "phase delivered/s lost/s busy%..." (a busy%
+# per CPU): demo.png, each CPU's busy share in each phase
+if [ -s "$dir/demo.dat" ]; then
+	awk '{
+		l = $1 == "none" ? "no steering" : $1 == "rps" ? "RPS" : "xdp_redirect_cpu"
+		printf "\"%s: %d delivered/s\"", l, $2
+		for (i = 4; i <= NF; i++) printf " %d", $i
+		print ""
+	}' "$dir/demo.dat" > "$tmp/demo"
+	cat > "$tmp/demo.gp" <<-EOF
+		set terminal pngcairo size 900,450 font ",10"
+		set output '$dir/demo.png'
+		set title "Each CPU's busy share while the host sends more than one CPU takes"
+		set style data histograms
+		set style histogram clustered gap 1
+		set style fill solid 0.8 border -1
+		set grid ytics
+		set yrange [0:105]
+		set ylabel 'busy %'
+		set key top left
+		set termoption noenhanced
+		plot for [c = 2:$(awk '{ print NF - 2; exit }' "$dir/demo.dat")] '$tmp/demo' using c:xtic(1) title sprintf('CPU %d', c - 2)
+	EOF
+	gnuplot "$tmp/demo.gp"
+fi
+[ -s "$dir/udp.dat" ] || exit 0
 
 label() {
 	case $1 in

@@ -89,22 +89,16 @@ names() {
 	esac
 }
 
-# Udp InDatagrams and RcvbufErrors, then each CPU's busy and total ticks
-counters() {
-	awk '$1 == "Udp:" { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 }
-			    else printf "%d %d ", $c["InDatagrams"], $c["RcvbufErrors"] }' /proc/net/snmp
-	awk '/^cpu[0-9]/ { b = $2 + $3 + $4 + $7 + $8; printf "%d %d ", b, b + $5 + $6 } END { print "" }' /proc/stat
-}
 # One run of $1 flows of $2-byte datagrams: "delivered/s loss%
 # lost-before-the-VM% lost-at-sockets%" (of what the host sent), then,
 # per CPU, "busy% ns-per-delivered-datagram"; and, in /tmp/softnet.delta,
 # what each CPU's stack processed.  The host answers with what it sent
 # and what its tap dropped (QEMU did not read it in time).
 measure() {
-	a=$(counters) s=$(softnet_processed)
+	a=$(udp_cpu_counters) s=$(softnet_processed)
 	sent=$(host_run udp $addr $port "$1" "$2" "$rate" "$secs")
 	sleep 0.5
-	b=$(counters) t=$(softnet_processed)
+	b=$(udp_cpu_counters) t=$(softnet_processed)
 	echo "$s $t" | awk '{ n = NF / 2; for (i = 1; i <= n; i++) printf "%d ", $(n + i) - $i; print "" }' > /tmp/softnet.delta
 	set -- $sent 0 0
 	echo "$1 $2 $a $b" | awk -v secs="$secs" -v hz="$(getconf CLK_TCK)" '{

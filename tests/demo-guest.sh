@@ -62,6 +62,106 @@ table() {
 	done
 }
 
+# With SWRSS_DEMO_HOST set (scripts/demo.sh, as root), the VM's one NIC
+# is on a host tap and the host sends (tests/udpsend.c, through the
+# bench's requests: tests/lib-guest.sh's host_run) at a rate one CPU
+# cannot take, to a socket per CPU (tests/udpsink.c): the three ways a
+# one-queue NIC's traffic can go, each a table of seconds: without XDP
+# or RPS, with RPS over all CPUs, with the software-RSS tool.
+if [ -n "${SWRSS_DEMO_HOST:-}" ]; then
+	dev=$(basename "$(dirname "$(grep -l '52:54:00:12:35:56' /sys/class/net/*/address)")")
+	case $(uname -m) in
+	aarch64) sink=$top/build/arm64-tools/udpsink rate=${SWRSS_DEMO_RATE:-30000} ;;
+	*) sink=$top/build/bin/udpsink rate=${SWRSS_DEMO_RATE:-120000} ;;
+	esac
+	secs=${SWRSS_DEMO_SECS:-15}
+	nic="$(basename "$(readlink "/sys/class/net/$dev/device/driver")") $dev"
+	ip addr add 10.201.0.1/24 dev "$dev"
+	ip link set "$dev" up
+	wait_carrier "$dev"
+	for irq in $(awk -F: "/$dev/ { print \$1 }" /proc/interrupts); do
+		echo 1 > "/proc/irq/${irq# }/smp_affinity" 2>/dev/null
+	done
+	"$sink" 9000 > /tmp/udpsink.out &
+	sinkpid=$!
+	for _ in $(seq 100); do
+		grep -q ready /tmp/udpsink.out && break
+		sleep 0.1
+	done
+	q=/sys/class/net/$dev/queues/rx-0
+	: > "$SWRSS_RESULTS/demo.dat"
+	# live N TITLE: a table of each second of phase N, the host sending
+	live() {
+		echo
+		echo "== $2"
+		printf '%-4s | %11s | %11s' "t(s)" "delivered/s" "lost/s"
+		for i in $(seq 0 $((ncpu - 1))); do printf ' | cpu%d busy' "$i"; done
+		echo
+		host_run udp 10.201.0.1 9000 256 64 "$rate" "$secs" > /tmp/sent &
+		sender=$!
+		first=$(udp_cpu_counters) prev=$first
+		tprev=$(cut -d' ' -f1 /proc/uptime) t0=$tprev
+		t=0
+		# until the host is done: a guest second under load can take
+		# two of the host's
+		while kill -0 $sender 2>/dev/null; do
+			sleep 1
+			t=$((t + 1))
+			cur=$(udp_cpu_counters) tcur=$(cut -d' ' -f1 /proc/uptime)
+			# no line for the second the host stopped in
+			kill -0 $sender 2>/dev/null || break
+			echo "$prev $cur" | udp_cpu_rates "$t" "$tprev" "$tcur" "$rate" |
+				awk '{ printf "%-4s | %11d | %11d", $1, $2, $3
+					for (i = 4; i <= NF; i++) printf " | %8d%%", $i
+					print "" }'
+			prev=$cur tprev=$tcur
+		done
+		wait $sender
+		echo "$first $cur" | udp_cpu_rates "$1" "$t0" "$tcur" "$rate" >> "$SWRSS_RESULTS/demo.dat"
+	}
+	# "$1 delivered/s lost/s busy%..." from two udp_cpu_counters samples
+	# taken at uptimes $2 and $3, $4 sent per second
+	udp_cpu_rates() {
+		awk -v t="$1" -v dt="$(awk "BEGIN { print $3 - $2 }")" -v rate="$4" '{
+			n = NF / 2; del = ($(n + 1) - $1) / dt
+			printf "%s %d %d", t, del, (rate > del ? rate - del : 0)
+			for (i = 3; i < n; i += 2) {
+				b = $(n + i) - $i; all = $(n + i + 1) - $(i + 1)
+				printf " %d", all ? 100 * b / all : 0
+			}
+			print ""
+		}'
+	}
+	live none "$nic without XDP or RPS: the host sends $rate UDP datagrams/s, 64 bytes, 256 flows of one address pair"
+	printf %x $(((1 << ncpu) - 1)) > "$q/rps_cpus"
+	live rps "with RPS over all CPUs (rps_cpus $(cat "$q/rps_cpus"))"
+	echo 0 > "$q/rps_cpus"
+	"$TOOL" -d "$dev" -r pass -i 1 > /tmp/rss.log 2>&1 &
+	rss=$!
+	wait_xdp_attached "$dev" $rss
+	wait_carrier "$dev"
+	sleep 1
+	live swrss "with XDP + cpumap (xdp_redirect_cpu -r pass, Toeplitz hash over addresses and ports)"
+	kill -INT $rss
+	wait $rss
+	kill $sinkpid
+	wait $sinkpid
+	# Each phase in one line: what reached sockets, and each CPU's busy
+	# share as a bar of 20 characters
+	echo
+	echo "== each CPU's busy share, and datagrams delivered to sockets per second, over each phase"
+	awk '{
+		printf "%-6s", $1
+		for (i = 4; i <= NF; i++) {
+			bar = ""
+			for (j = 0; j < 20; j++) bar = bar (j < $i / 5 ? "#" : ".")
+			printf "  cpu%d [%s] %3d%%", i - 4, bar, $i
+		}
+		printf "  delivered %d/s\n", $2
+	}' "$SWRSS_RESULTS/demo.dat"
+	exit 0
+fi
+
 modprobe pktgen 2>/dev/null
 cpumap_hist_on
 if [ -e /sys/class/net/eth1 ]; then

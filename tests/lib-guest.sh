@@ -139,7 +139,16 @@ wait_carrier() {
 	return 1
 }
 
-# Ask the host (scripts/bench.sh's host_requests, which watches the
+# UDP datagrams delivered to sockets so far (Udp InDatagrams), those
+# their sockets dropped (RcvbufErrors), then each CPU's busy (user,
+# nice, system, irq, softirq) and total ticks, on one line
+udp_cpu_counters() {
+	awk '$1 == "Udp:" { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 }
+			    else printf "%d %d ", $c["InDatagrams"], $c["RcvbufErrors"] }' /proc/net/snmp
+	awk '/^cpu[0-9]/ { b = $2 + $3 + $4 + $7 + $8; printf "%d %d ", b, b + $5 + $6 } END { print "" }' /proc/stat
+}
+
+# Ask the host (scripts/lib-hostnet.sh's host_requests, which watches the
 # results directory while the VM runs) to run one sender on its side of
 # the tap NIC of vm.sh -T, and print its answer, "0" if it failed.  The
 # request is its words, $1 the kind: "tcp ADDR PORT SECONDS" (one TCP
