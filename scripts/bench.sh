@@ -64,5 +64,10 @@ wait $vm
 	stack_row "base, rxhash off" base e1000e-nohash-run
 	stack_row "the series, rxhash off (the emulated 82574 computes no RSS hash)" test e1000e-nohash-run
 } >> "$OUT/bench/results.md"
+{
+	echo
+	echo "Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) host CPUs," \
+		"$(free -g | awk '/^Mem:/ { print $2 }') GiB; $(qemu-system-x86_64 --version | head -1), TCG"
+} >> "$OUT/bench/results.md"
 "$SWRSS_TOP/tests/bench-plots.sh" "$OUT/bench"
 cat "$OUT/bench/results.md"

@@ -40,24 +40,13 @@ if [ -s "$dir/demo.dat" ]; then
 fi
 [ -s "$dir/udp.dat" ] || exit 0
 
-label() {
-	case $1 in
-	none) echo "none" ;;
-	rps) echo "RPS, NIC hash" ;;
-	rps-sw) echo "RPS" ;;
-	rfs) echo "RPS+RFS" ;;
-	swrss) echo "swrss hash" ;;
-	xdp-bench) echo "xdp-bench" ;;
-	*) echo "$1" ;;
-	esac
-}
 modes=$(awk '!seen[$2]++ { print $2 }' "$dir/udp.dat")
 sizes=$(awk '!seen[$1]++ { print $1 }' "$dir/udp.dat")
 ncpu=$(awk '{ print (NF - 6) / 2; exit }' "$dir/udp.dat")
 
 # rates: a line per steering, a column per size
 for m in $modes; do
-	printf '"%s"' "$(label "$m")"
+	printf '"%s"' "$m"
 	for s in $sizes; do
 		awk -v m="$m" -v s="$s" '$1 == s && $2 == m { printf " %d", $3 }' "$dir/udp.dat"
 	done
@@ -66,7 +55,7 @@ done > "$tmp/rate"
 # costs: a file per size, a line per steering, a column per CPU
 for s in $sizes; do
 	for m in $modes; do
-		printf '"%s"' "$(label "$m")"
+		printf '"%s"' "$m"
 		awk -v m="$m" -v s="$s" '$1 == s && $2 == m {
 			for (i = 8; i <= NF; i += 2) printf " %d", $i }' "$dir/udp.dat"
 		echo

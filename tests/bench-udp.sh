@@ -49,14 +49,15 @@ rps() {
 		wait_carrier "$dev"
 	fi
 }
-# Steering $1 on, from none: "none", "rps", "rps-sw", "rfs", "swrss",
-# "xdp-bench"; "off" ends the XDP ones.
+# Steering $1 on, from none: "none", "rps-nic-hash", "rps" (rxhash off:
+# the flow dissector's hash), "rps+rfs", "swrss", "xdp-bench"; "off"
+# ends the XDP ones.  The names label make bench's plots.
 steer() {
 	case $1 in
 	none) rps 0 on 0 ;;
-	rps) rps "$(printf %x $(((1 << ncpu) - 1)))" on 0 ;;
-	rps-sw) rps "$(printf %x $(((1 << ncpu) - 1)))" off 0 ;;
-	rfs) rps "$(printf %x $(((1 << ncpu) - 1)))" off 32768 ;;
+	rps-nic-hash) rps "$(printf %x $(((1 << ncpu) - 1)))" on 0 ;;
+	rps) rps "$(printf %x $(((1 << ncpu) - 1)))" off 0 ;;
+	rps+rfs) rps "$(printf %x $(((1 << ncpu) - 1)))" off 32768 ;;
 	swrss | xdp-bench)
 		rps 0 on 0
 		if [ "$1" = swrss ]; then
@@ -81,9 +82,9 @@ steer() {
 names() {
 	case $1 in
 	none) echo "no steering (all on CPU 0)" ;;
-	rps) echo "RPS, the NIC's hash" ;;
-	rps-sw) echo "RPS, rxhash off (software hash)" ;;
-	rfs) echo "RPS + RFS, rxhash off" ;;
+	rps-nic-hash) echo "RPS, the NIC's hash" ;;
+	rps) echo "RPS, rxhash off (software hash)" ;;
+	rps+rfs) echo "RPS + RFS, rxhash off" ;;
 	swrss) echo "xdp_redirect_cpu -m hash -r pass" ;;
 	xdp-bench) echo "xdp-bench redirect-cpu -p l4-hash -r pass" ;;
 	esac
@@ -116,7 +117,7 @@ measure() {
 	}'
 }
 
-modes="none rps rps-sw rfs swrss xdp-bench"
+modes="none rps-nic-hash rps rps+rfs swrss xdp-bench"
 : > /tmp/udp.1
 : > /tmp/udp.2
 : > "$dat/udp.dat"
@@ -134,7 +135,7 @@ steer none
 # software hash (the RPS a one-queue NIC without a usable hash gets)
 {
 	echo
-	echo "UDP from the host to a socket per CPU, $ncpu vCPUs, $rate datagrams/s sent over 256 flows of one address pair, $secs s a run, 2 runs a row (mean; (varies): the runs differ by over 10%)"
+	echo "UDP from the host to a socket per CPU, $(uname -r), $ncpu vCPUs, $rate datagrams/s sent over 256 flows of one address pair, $secs s a run, 2 runs a row (mean; (varies): the runs differ by over 10%)"
 	for size in 64 512 1472; do
 		echo
 		echo "$size-byte payload"
@@ -161,7 +162,7 @@ steer none
 					cost[m] = 0
 					for (i = 8; i <= nf; i += 2) cost[m] += v[m, i]
 				}
-				r = v["rps-sw", 3]; c = cost["rps-sw"]
+				r = v["rps", 3]; c = cost["rps"]
 				for (j = 1; j <= nms; j++) {
 					m = ms[j]
 					printf "| %s | %d%s | %.2f | %.1f%% | %.1f%% | %.1f%% |", nm[j], v[m, 3],
@@ -183,7 +184,7 @@ steer none
 : > /tmp/flows.2
 for run in 1 2; do
 	for flows in 1 16 256 4096 65536; do
-		for m in rps-sw swrss xdp-bench; do
+		for m in rps swrss xdp-bench; do
 			steer $m
 			set -- $(measure $flows 64)
 			echo "$flows $m $1 $(awk '{ for (i = 1; i <= NF; i++) { t += $i; if ($i > m) m = $i }
@@ -208,7 +209,7 @@ cat /tmp/flows.1 /tmp/flows.2 | awk -v dat="$dat/udp-flows.dat" '
 		r[k] = (r[k] + $3) / 2; im[k] = (im[k] + $4) / 2
 	}
 	END {
-		split("rps-sw swrss xdp-bench", ms, " ")
+		split("rps swrss xdp-bench", ms, " ")
 		for (i = 1; i <= nf; i++) {
 			printf "| %d |", f[i]
 			printf "%d", f[i] > dat
