@@ -23,7 +23,8 @@ hostnet_up() {
 
 # The UDP sender (host) and receivers (VM) of tests/udpsend.c and
 # tests/udpsink.c: C, for rates a script cannot reach; the x86_64 guest
-# runs the host's binaries over 9p, the arm64 one a static cross-build.
+# runs the host's binaries over 9p, the arm64 one ("build_udp_tools
+# arm64") a receiver cross-built against its root (arm64-root.sh).
 build_udp_tools() {
 	local t
 	mkdir -p "$BUILD/bin" "$BUILD/arm64-tools"
@@ -31,8 +32,8 @@ build_udp_tools() {
 		gcc -O2 -Wall -pthread -o "$BUILD/bin/$t" "$SWRSS_TOP/tests/$t.c"
 	done
 	if [ "${1:-}" = arm64 ]; then
-		aarch64-linux-gnu-gcc -O2 -Wall -static -pthread \
-			-o "$BUILD/arm64-tools/udpsink" "$SWRSS_TOP/tests/udpsink.c"
+		aarch64-linux-gnu-gcc --sysroot="$BUILD/arm64-root" -O2 -Wall \
+			-pthread -o "$BUILD/arm64-tools/udpsink" "$SWRSS_TOP/tests/udpsink.c"
 	fi
 }
 
