@@ -71,7 +71,7 @@ table() {
 if [ -n "${SWRSS_DEMO_HOST:-}" ]; then
 	dev=$(basename "$(dirname "$(grep -l '52:54:00:12:35:56' /sys/class/net/*/address)")")
 	case $(uname -m) in
-	aarch64) sink=$top/build/arm64-tools/udpsink rate=${SWRSS_DEMO_RATE:-30000} ;;
+	aarch64) sink=$top/build/arm64-tools/udpsink rate=${SWRSS_DEMO_RATE:-60000} ;;
 	*) sink=$top/build/bin/udpsink rate=${SWRSS_DEMO_RATE:-120000} ;;
 	esac
 	secs=${SWRSS_DEMO_SECS:-15}
