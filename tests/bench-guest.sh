@@ -158,9 +158,7 @@ ip netns del src
 if [ -e /sys/class/net/eth2 ]; then
 	sysctl -qw net.ipv6.conf.eth2.disable_ipv6=1
 	ip link set eth2 up
-	for irq in $(awk -F: '/eth2/ { print $1 }' /proc/interrupts); do
-		echo 1 > "/proc/irq/${irq# }/smp_affinity"
-	done
+	irqs_on_cpu0 eth2
 	"$top/tests/bench-tcp.sh" eth2 host - "$out" \
 		"One TCP stream from the host, through a tap, into e1000e (its interrupts on CPU 0, the sender outside the VM)"
 	# UDP to sockets: software RSS against RPS and RFS

@@ -31,12 +31,7 @@ ncpu=$(nproc)
 ip addr replace $addr/24 dev "$dev"
 ip link set "$dev" up
 wait_carrier "$dev"
-"$top/build/bin/udpsink" $port > /tmp/udpsink.out &
-sink=$!
-for _ in $(seq 100); do
-	grep -q ready /tmp/udpsink.out && break
-	sleep 0.1
-done
+udp_sink_start "$top/build/bin/udpsink" $port
 
 # RPS over CPUs (hex mask) $1, with the NIC's hash $2 (on/off), and RFS
 # with $3 entries (0: off)
@@ -222,5 +217,5 @@ cat /tmp/flows.1 /tmp/flows.2 | awk -v dat="$dat/udp-flows.dat" '
 			printf "\n" > dat
 		}
 	}' >> "$out"
-kill $sink
-wait $sink
+kill $sinkpid
+wait $sinkpid

@@ -79,15 +79,8 @@ if [ -n "${SWRSS_DEMO_HOST:-}" ]; then
 	ip addr add 10.201.0.1/24 dev "$dev"
 	ip link set "$dev" up
 	wait_carrier "$dev"
-	for irq in $(awk -F: "/$dev/ { print \$1 }" /proc/interrupts); do
-		echo 1 > "/proc/irq/${irq# }/smp_affinity" 2>/dev/null
-	done
-	"$sink" 9000 > /tmp/udpsink.out &
-	sinkpid=$!
-	for _ in $(seq 100); do
-		grep -q ready /tmp/udpsink.out && break
-		sleep 0.1
-	done
+	irqs_on_cpu0 "$dev"
+	udp_sink_start "$sink" 9000
 	q=/sys/class/net/$dev/queues/rx-0
 	: > "$SWRSS_RESULTS/demo.dat"
 	# live N TITLE: a table of each second of phase N, the host sending

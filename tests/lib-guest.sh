@@ -139,6 +139,25 @@ wait_carrier() {
 	return 1
 }
 
+# Device $1's interrupts on CPU 0, as a one-queue NIC's are
+irqs_on_cpu0() {
+	for irq in $(awk -F: "/$1/ { print \$1 }" /proc/interrupts); do
+		echo 1 > "/proc/irq/${irq# }/smp_affinity" 2>/dev/null
+	done
+}
+
+# tests/udpsink.c's receivers (binary $1) on UDP port $2, in the
+# background (its pid in sinkpid), once their sockets are bound
+udp_sink_start() {
+	"$1" "$2" > /tmp/udpsink.out &
+	sinkpid=$!
+	for _ in $(seq 100); do
+		grep -q ready /tmp/udpsink.out && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # UDP datagrams delivered to sockets so far (Udp InDatagrams), those
 # their sockets dropped (RcvbufErrors), then each CPU's busy (user,
 # nice, system, irq, softirq) and total ticks, on one line
