@@ -30,7 +30,7 @@ ip netns exec pg sh -c ". $top/tests/lib-guest.sh; pktgen_setup eth1 $mac 0 0 0 
 rx_eth0() { cat /sys/class/net/eth0/statistics/rx_packets; }
 rx_peer() { ip netns exec pg cat /sys/class/net/eth1/statistics/rx_packets; }
 # CPU 1's busy and total time, in USER_HZ ticks
-cpu1() { awk '$1 == "cpu1" { b = $2 + $3 + $4 + $7 + $8; print b, b + $5 + $6 }' /proc/stat; }
+cpu1() { cpu_ticks 1; }
 # "eth0's rate, eth1's rate (packets/s), CPU 1's busy ns per eth0 packet"
 # over $secs, under traffic
 measure() {

@@ -51,7 +51,7 @@ send() {
 }
 
 # CPU 0's and CPU 1's busy and total time, in USER_HZ ticks
-cpus() { awk '$1 == "cpu0" || $1 == "cpu1" { b = $2 + $3 + $4 + $7 + $8; printf "%d %d ", b, b + $5 + $6 } END { print "" }' /proc/stat; }
+cpus() { cpu_ticks 0 1; }
 # frames the cpumap kthreads processed, and skbs GRO merged, so far
 merged() { awk '/^\{ common_cpu:/ { p += $8; m += $10 } END { print p + 0, m + 0 }' "$H/hist"; }
 # "Mbit/s cpu0-busy% cpu1-busy% merged%" of one stream

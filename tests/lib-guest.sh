@@ -158,13 +158,25 @@ udp_sink_start() {
 	return 1
 }
 
+# Busy (user, nice, system, irq, softirq) and total ticks of CPUs $@
+# (numbers, in that order; all CPUs without any), on one line
+cpu_ticks() {
+	awk -v want="$*" '
+		/^cpu[0-9]/ { b = $2 + $3 + $4 + $7 + $8; t[$1] = b " " b + $5 + $6; order[++n] = $1 }
+		END {
+			if (want == "") for (i = 1; i <= n; i++) printf "%s ", t[order[i]]
+			else { k = split(want, w, " "); for (i = 1; i <= k; i++) printf "%s ", t["cpu" w[i]] }
+			print ""
+		}' /proc/stat
+}
+
 # UDP datagrams delivered to sockets so far (Udp InDatagrams), those
-# their sockets dropped (RcvbufErrors), then each CPU's busy (user,
-# nice, system, irq, softirq) and total ticks, on one line
+# their sockets dropped (RcvbufErrors), then cpu_ticks of every CPU, on
+# one line
 udp_cpu_counters() {
 	awk '$1 == "Udp:" { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 }
 			    else printf "%d %d ", $c["InDatagrams"], $c["RcvbufErrors"] }' /proc/net/snmp
-	awk '/^cpu[0-9]/ { b = $2 + $3 + $4 + $7 + $8; printf "%d %d ", b, b + $5 + $6 } END { print "" }' /proc/stat
+	cpu_ticks
 }
 
 # Ask the host (scripts/lib-hostnet.sh's host_requests, which watches the
