@@ -35,6 +35,12 @@ stack_row() {
 		awk -v name="$1" '{ printf "| %s | %d | %d | %s | %d%%%s |\n", name, $1, $3, $4, $5, ($5 > 10 ? " (varies)" : "") }'
 }
 
+# "RELEASE, N vCPUs" of the first fresh boot of kernel $1
+booted() {
+	tr -d '\r' < "$OUT/bench-stack-$1-1/console.log" |
+		sed -n 's/^\[swrss-guest\] \([^ ]*\) up, \([0-9]*\) CPUs$/\1, \2 vCPUs/p' | head -1
+}
+
 build_udp_tools
 
 # A third e1000e on a tap device, so that the TCP and UDP senders run
@@ -47,6 +53,10 @@ hostnet_up swrss-bench swrss-bench0 || true
 	info "no tap device (not root?): no rows with a host sender"
 mkdir -p "$OUT/bench"
 rm -f "$OUT/bench"/stream.* "$OUT/bench"/*.dat "$OUT/bench"/*.png
+# The host, for every table's caption (tests/lib-guest.sh's bench_caption)
+machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) host CPUs,"
+machine+=" $(free -g | awk '/^Mem:/ { print $2 }') GiB, $(qemu-system-x86_64 --version | head -1)"
+echo "$machine" > "$OUT/bench/machine"
 "${in_ns[@]}" "$SWRSS_TOP/scripts/vm.sh" -q -k test -n 2 "${tap_args[@]}" \
 	-o "$OUT/bench" -t 1800 -- "$SWRSS_TOP/tests/bench-guest.sh" &
 vm=$!
@@ -55,7 +65,10 @@ wait $vm
 {
 	echo
 	echo "e1000e's stack path, no program, 64-byte UDP to a closed port (as above),"
-	echo "in fresh boots that measure only this, the kernels in turn: 2 boots x 3 runs each"
+	echo "in fresh boots that measure only this, the kernels in turn"
+	echo
+	echo "_$(booted base) and $(booted test), under QEMU TCG on $machine;" \
+		"2 boots x 3 runs of 6 s a kernel; median, (varies): the runs spread over 10%_"
 	echo
 	echo "| kernel | packets/s | CPU 1 ns/packet | runs (packets/s) | spread |"
 	echo "|---|---|---|---|---|"
@@ -63,11 +76,6 @@ wait $vm
 	stack_row "the series" test e1000e-stack-run
 	stack_row "base, rxhash off" base e1000e-nohash-run
 	stack_row "the series, rxhash off (the emulated 82574 computes no RSS hash)" test e1000e-nohash-run
-} >> "$OUT/bench/results.md"
-{
-	echo
-	echo "Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) host CPUs," \
-		"$(free -g | awk '/^Mem:/ { print $2 }') GiB; $(qemu-system-x86_64 --version | head -1), TCG"
 } >> "$OUT/bench/results.md"
 "$SWRSS_TOP/tests/bench-plots.sh" "$OUT/bench"
 cat "$OUT/bench/results.md"

@@ -75,10 +75,8 @@ fi
 set -- $(repeat measure)
 base=$1 cost=$3
 {
-	echo
-	echo "e1000e (QEMU 82574L, TCG), 64-byte UDP, unpaced pktgen from the peer port;"
-	echo "medians of $runs runs of ${secs}s each, one after the other"
-	echo
+	bench_caption "e1000e (QEMU 82574L), 64-byte UDP, unpaced pktgen from the peer port" \
+		"medians of $runs runs of ${secs} s a row, one after the other; (varies): the runs' rates spread over 10%"
 	echo "| path | packets/s | CPU 1 ns/packet | rate to stack | cost of stack / cost | runs (packets/s) | spread |"
 	echo "|---|---|---|---|---|---|---|"
 } >> "$out"
@@ -113,8 +111,6 @@ echo "XDP_TX: $2 packets/s sent back and received by the peer" >> "$out"
 # TCP: eth0's and eth1's interrupts on CPU 0 with the sender, as on a box
 # whose NIC interrupts all land on one CPU; the reader, or the cpumap
 # entry, on CPU 1.
-for irq in $(awk -F: '/eth[01]/ { print $1 }' /proc/interrupts); do
-	echo 1 > "/proc/irq/${irq# }/smp_affinity"
-done
+irqs_on_cpu0 'eth[01]'
 "$top/tests/bench-tcp.sh" eth0 pg eth1 "$out" \
 	"One TCP stream over e1000e (both ports' interrupts on the sender's CPU 0)"

@@ -43,23 +43,37 @@ xdp_bench_rate() {
 }
 
 ratio() { awk "BEGIN { printf \"%.2f\", $1 / $base }"; }
-row() { printf '| %s | %s | %s |\n' "$1" "$2" "$(ratio "$2")" >> "$out"; }
+# Every table's rows are measured twice, the rows taking turns so that
+# drift hits all alike: a line "NAME<TAB>values" a run in the table's
+# file, then a row of the two runs' means (tests/runs-mean.awk).
+runs=2
+tab=$(printf '\t')
+# rate_row NAME RATE: a run of a row of the first table
+rate_row() { printf '%s\t%s\n' "$1" "${2:-0}" >> /tmp/paths.runs; }
 
-traffic_on
-base=$(rx_rate)
-traffic_off
-{
-	echo "# swrss bench: $(uname -r), $(nproc) vCPUs (QEMU TCG), veth, 64-byte UDP, unpaced pktgen on CPU 0"
-	echo
-	echo "| path | packets/s | ratio to stack |"
-	echo "|---|---|---|"
-} > "$out"
-row "stack, no XDP (UDP to a closed port)" "$base"
-for mode in "drop" "redirect-cpu -c 1 -r drop" "redirect-cpu -c 0 -c 1 -p l4-hash -r pass"; do
-	# shellcheck disable=SC2086
-	rate=$(xdp_bench_rate $mode)
-	row "xdp-bench $mode" "${rate:-0}"
+: > /tmp/paths.runs
+run=1
+while [ $run -le $runs ]; do
+	traffic_on
+	rate_row "stack, no XDP (UDP to a closed port)" "$(rx_rate)"
+	traffic_off
+	for mode in "drop" "redirect-cpu -c 1 -r drop" "redirect-cpu -c 0 -c 1 -p l4-hash -r pass"; do
+		# shellcheck disable=SC2086
+		rate_row "xdp-bench $mode" "$(xdp_bench_rate $mode)"
+	done
+	run=$((run + 1))
 done
+{
+	echo "# swrss bench: $(uname -r), $(nproc) vCPUs (QEMU TCG), one VM run"
+	bench_caption "veth, 64-byte UDP, unpaced pktgen on CPU 0" \
+		"$runs runs of ${secs} s a row, the rows in turn; mean, (varies): the runs differ by over 10%"
+	echo "| path | packets/s | ratio to stack | runs (packets/s) |"
+	echo "|---|---|---|---|"
+} > "$out"
+base=$(runs_mean /tmp/paths.runs | head -1 | cut -f2)
+runs_mean /tmp/paths.runs | while IFS=$tab read -r name rate mark list; do
+	printf '| %s | %.0f%s | %s | %s |\n' "$name" "$rate" "$mark" "$(ratio "$rate")" "$list"
+done >> "$out"
 
 # Steering on one IP pair and many ports, the case the software-RSS tool
 # exists for: 1024 source ports, one source address, the same stream for
@@ -67,8 +81,9 @@ done
 # (offers to its cpumap entry) and the imbalance, max/mean over CPUs.
 ip netns exec src sh -c ". $top/tests/lib-guest.sh; pktgen_setup src0 $mac 0 0 0 1024 1"
 enqueue_hist_on
-# steer_row NAME COMMAND...: run COMMAND (it attaches to dut0) on the traffic
-steer_row() {
+# steer_run NAME COMMAND...: run COMMAND (it attaches to dut0) on the
+# traffic; a run of the row NAME: "rate share-0 share-1 max/mean"
+steer_run() {
 	name=$1
 	shift
 	"$@" > /tmp/steer.log 2>&1 &
@@ -81,65 +96,84 @@ steer_row() {
 	traffic_off
 	kill -INT $pid
 	wait $pid
-	echo "$a $b" | awk -v name="$name" -v rate="$rate" -v r="$(ratio "${rate:-0}")" '{
+	echo "$a $b" | awk -v name="$name" -v rate="${rate:-0}" '{
 		c0 = $3 - $1; c1 = $4 - $2; t = c0 + c1
 		if (!t) t = 1
 		m = c0 > c1 ? c0 : c1
-		printf "| %s | %d | %s | %.1f%% | %.1f%% | %.2f |\n", name, rate, r, 100 * c0 / t, 100 * c1 / t, 2 * m / t
-	}' >> "$out"
+		printf "%s\t%d %.1f %.1f %.2f\n", name, rate, 100 * c0 / t, 100 * c1 / t, 2 * m / t
+	}' >> /tmp/steer.runs
 }
-{
-	echo
-	echo "One IP pair, 1024 UDP source ports; remote program: pass"
-	echo
-	echo "| steering | packets/s | ratio to stack | to CPU 0 | to CPU 1 | max/mean |"
-	echo "|---|---|---|---|---|---|"
-} >> "$out"
-steer_row "xdp-bench redirect-cpu -p l4-hash" xdp-bench redirect-cpu -c 0 -c 1 -p l4-hash -r pass -i 1 dut0
-for mode in round-robin cpu proto hash hw; do
-	steer_row "xdp_redirect_cpu -m $mode" "$TOOL" -d dut0 -c 0-1 -m "$mode" -r pass -i 1
+: > /tmp/steer.runs
+run=1
+while [ $run -le $runs ]; do
+	steer_run "xdp-bench redirect-cpu -p l4-hash" xdp-bench redirect-cpu -c 0 -c 1 -p l4-hash -r pass -i 1 dut0
+	for mode in round-robin cpu proto hash hw; do
+		steer_run "xdp_redirect_cpu -m $mode" "$TOOL" -d dut0 -c 0-1 -m "$mode" -r pass -i 1
+	done
+	run=$((run + 1))
 done
 enqueue_hist_off
+{
+	bench_caption "One IP pair, 1024 UDP source ports; remote program: pass" \
+		"$runs runs of ${secs} s a row, the rows in turn; mean, (varies): the runs' rates differ by over 10%"
+	echo "| steering | packets/s | ratio to stack | to CPU 0 | to CPU 1 | max/mean | runs (packets/s) |"
+	echo "|---|---|---|---|---|---|---|"
+} >> "$out"
+runs_mean /tmp/steer.runs | while IFS=$tab read -r name means mark list; do
+	# shellcheck disable=SC2086
+	set -- $means
+	printf '| %s | %.0f%s | %s | %.1f%% | %.1f%% | %.2f | %s |\n' "$name" "$1" "$mark" \
+		"$(ratio "$1")" "$2" "$3" "$4" "$list"
+done >> "$out"
 
 # Latency, one ping at a time: round trips of pings from the peer,
 # through the stack and through a cpumap entry on CPU 1 (the tool, mode
 # cpu, remote pass) with dut0's GRO off and on.  Six rounds of 200 pings
 # each, the three paths taking turns so that drift hits all alike, pooled
-# per path.  GRO holds nothing once the entry's queue is empty, so it
+# per path; rounds 1-3 and 4-6 are the path's two runs, whose medians are
+# compared.  GRO holds nothing once the entry's queue is empty, so it
 # should add nothing.
 ping_rtts() {
 	ip netns exec src ping -n -c 200 -i 0.01 -W 1 10.200.0.1 |
 		sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' >> "$1"
 }
+# The median of the values in files $@, in us ("" if none)
+median_us() {
+	sort -n "$@" | awk '{ v[NR] = $1 } END { if (NR) printf "%d", 1000 * v[int((NR + 1) / 2)] }'
+}
 lat_row() {
-	sort -n "$2" | awk -v path="$1" '{ v[NR] = $1 }
+	m1=$(median_us "$2.1") m2=$(median_us "$2.2")
+	printf '%s\t%s\n%s\t%s\n' "$1" "${m1:-0}" "$1" "${m2:-0}" | runs_mean /dev/stdin |
+		cut -f3 > /tmp/lat.mark
+	sort -n "$2.1" "$2.2" | awk -v path="$1" -v mark="$(cat /tmp/lat.mark)" -v runs="$m1/$m2" '
+		{ v[NR] = $1 }
 		END {
-			if (!NR) { printf "| %s | no reply | | | |\n", path; exit }
-			printf "| %s | %d | %d | %d | %d |\n", path, NR,
-				1000 * v[int((NR + 1) / 2)],
-				1000 * v[int((NR + 3) / 4)], 1000 * v[int((3 * NR + 1) / 4)]
+			if (!NR) { printf "| %s | no reply | | | | |\n", path; exit }
+			printf "| %s | %d | %d%s | %d | %d | %s |\n", path, NR,
+				1000 * v[int((NR + 1) / 2)], mark,
+				1000 * v[int((NR + 3) / 4)], 1000 * v[int((3 * NR + 1) / 4)], runs
 		}' >> "$out"
 }
-: > /tmp/lat.stack; : > /tmp/lat.off; : > /tmp/lat.on
+for path in stack off on; do : > /tmp/lat.$path.1; : > /tmp/lat.$path.2; done
 for round in 1 2 3 4 5 6; do
-	ping_rtts /tmp/lat.stack
+	run=$(((round + 2) / 3))
+	ping_rtts /tmp/lat.stack.$run
 	for gro in off on; do
 		ethtool -K dut0 gro $gro >/dev/null
 		"$TOOL" -d dut0 -c 1 -m cpu -r pass -i 1 > /tmp/lat.log 2>&1 &
 		pid=$!
 		wait_xdp_attached dut0 $pid
-		ping_rtts /tmp/lat.$gro
+		ping_rtts /tmp/lat.$gro.$run
 		kill -INT $pid
 		wait $pid
 	done
 done
 ethtool -K dut0 gro off >/dev/null
 {
-	echo
-	echo "Ping round trips from the peer (6 rounds of 200, the paths in turn)"
-	echo
-	echo "| path | replies | median (us) | 25th percentile | 75th percentile |"
-	echo "|---|---|---|---|---|"
+	bench_caption "Ping round trips from the peer, veth" \
+		"6 rounds of 200 pings, the paths in turn, pooled; rounds 1-3 and 4-6 are the $runs runs, (varies): their medians differ by over 10%"
+	echo "| path | replies | median (us) | 25th percentile | 75th percentile | runs' medians |"
+	echo "|---|---|---|---|---|---|"
 } >> "$out"
 lat_row "stack, no XDP" /tmp/lat.stack
 lat_row "cpumap entry on CPU 1, GRO off" /tmp/lat.off

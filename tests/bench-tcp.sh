@@ -15,7 +15,6 @@
 # The sender's TSO is off: QEMU 7.2's e1000e "segments" TSO frames into
 # IP fragments, which GRO cannot merge, so the sender's stack segments
 # (a host sender's tap has no TSO, as QEMU does not enable it for e1000e).
-# shellcheck disable=SC2046 # "set -- $(stream)" splits its fields on purpose
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib-guest.sh"
 TOOL=$top/build/linux/samples/bpf/xdp_redirect_cpu
@@ -54,80 +53,78 @@ send() {
 cpus() { cpu_ticks 0 1; }
 # frames the cpumap kthreads processed, and skbs GRO merged, so far
 merged() { awk '/^\{ common_cpu:/ { p += $8; m += $10 } END { print p + 0, m + 0 }' "$H/hist"; }
-# "Mbit/s cpu0-busy% cpu1-busy% merged%" of one stream
+# stream NAME: a run of row NAME, "Mbit/s cpu0-busy% cpu1-busy% merged%"
+# (merged -1: no frame went through a cpumap)
 stream() {
 	c=$(cpus) g=$(merged)
 	r=$(send)
 	d=$(cpus) h=$(merged)
-	echo "$c $d $g $h" | awk -v r="$r" '{
+	echo "$c $d $g $h" | awk -v r="${r:-0}" -v name="$1" '{
 		p = $11 - $9
-		printf "%d %.0f %.0f %s\n", r, 100 * ($5 - $1) / ($6 - $2), 100 * ($7 - $3) / ($8 - $4),
-			p ? sprintf("%.0f%%", 100 * ($12 - $10) / p) : "-"
-	}'
-}
-# name Mbit/s cpu0% cpu1% merged: also what a MB cost CPU 1, in ms
-row() {
-	printf '| %s | %s | %s | %s%% | %s%% | %s | %s |\n' "$1" "$2" \
-		"$(awk "BEGIN { printf \"%.2f\", $2 / $direct }")" "$3" "$4" \
-		"$(awk "BEGIN { printf \"%.1f\", $2 ? $4 * 10 / ($2 / 8) : 0 }")" "$5" >> "$out"
+		printf "%s\t%d %.0f %.0f %.0f\n", name, r, 100 * ($5 - $1) / ($6 - $2),
+			100 * ($7 - $3) / ($8 - $4), p ? 100 * ($12 - $10) / p : -1
+	}' >> /tmp/tcp.runs
 }
 
-ethtool -K "$dev" gro on
-set -- $(stream)
-direct=$1
-d_gro="$*"
-ethtool -K "$dev" gro off
-set -- $(stream)
-d_nogro="$*"
-ethtool -K "$dev" gro on
-# The kernel's own software steering, GRO on (it runs in the NAPI, on
-# CPU 0, before RPS): RPS to CPU 1, then RPS over both CPUs with RFS,
-# which follows the reader to CPU 1
+# Two runs of every row, the rows in turn.  With GRO on (as it comes up)
+# and off: the direct path; the kernel's own software steering, GRO on
+# (it runs in the NAPI, on CPU 0, before RPS): RPS to CPU 1, then RPS
+# over both CPUs with RFS, which follows the reader to CPU 1; through a
+# cpumap entry on CPU 1 (the tool, mode cpu).
+runs=2
+: > /tmp/tcp.runs
 q=/sys/class/net/$dev/queues/rx-0
-echo 2 > "$q/rps_cpus"
-set -- $(stream)
-rps_gro="$*"
-sysctl -qw net.core.rps_sock_flow_entries=32768
-echo 32768 > "$q/rps_flow_cnt"
-echo 3 > "$q/rps_cpus"
-set -- $(stream)
-rfs_gro="$*"
-echo 0 > "$q/rps_cpus"
-echo 0 > "$q/rps_flow_cnt"
-sysctl -qw net.core.rps_sock_flow_entries=0
-"$TOOL" -d "$dev" -c 1 -m cpu -i 1 > /tmp/bench-tcp.log 2>&1 &
-pid=$!
-wait_xdp_attached "$dev" $pid
-case $ns in
-host) wait_carrier "$dev" ;;
-src) ;;
-*) wait_carrier "$dev" "$ns" "$peer" ;;
-esac
-sleep 1
-set -- $(stream)
-c_gro="$*"
-ethtool -K "$dev" gro off
-set -- $(stream)
-c_nogro="$*"
-ethtool -K "$dev" gro on
-kill -INT $pid
-wait $pid
+run=1
+while [ $run -le $runs ]; do
+	ethtool -K "$dev" gro on
+	stream "direct, GRO on"
+	ethtool -K "$dev" gro off
+	stream "direct, GRO off"
+	ethtool -K "$dev" gro on
+	echo 2 > "$q/rps_cpus"
+	stream "RPS to CPU 1, GRO on"
+	sysctl -qw net.core.rps_sock_flow_entries=32768
+	echo 32768 > "$q/rps_flow_cnt"
+	echo 3 > "$q/rps_cpus"
+	stream "RPS + RFS (reader on CPU 1), GRO on"
+	echo 0 > "$q/rps_cpus"
+	echo 0 > "$q/rps_flow_cnt"
+	sysctl -qw net.core.rps_sock_flow_entries=0
+	"$TOOL" -d "$dev" -c 1 -m cpu -i 1 > /tmp/bench-tcp.log 2>&1 &
+	pid=$!
+	wait_xdp_attached "$dev" $pid
+	case $ns in
+	host) wait_carrier "$dev" ;;
+	src) ;;
+	*) wait_carrier "$dev" "$ns" "$peer" ;;
+	esac
+	sleep 1
+	stream "cpumap to CPU 1, GRO on"
+	ethtool -K "$dev" gro off
+	stream "cpumap to CPU 1, GRO off"
+	ethtool -K "$dev" gro on
+	kill -INT $pid
+	wait $pid
+	run=$((run + 1))
+done
 kill $srv
 echo "!hist:keys=common_cpu:vals=processed,gro_merged" >> "$H/trigger"
 {
-	echo
-	echo "$title"
-	echo
-	echo "| path | Mbit/s | ratio to direct | CPU 0 busy | CPU 1 busy | CPU 1 ms/MB | frames GRO merged |"
-	echo "|---|---|---|---|---|---|---|"
+	bench_caption "$title" \
+		"$runs runs of one ${secs}-s stream a row, the rows in turn; mean, (varies): the runs differ by over 10%"
+	echo "| path | Mbit/s | ratio to direct | CPU 0 busy | CPU 1 busy | CPU 1 ms/MB | frames GRO merged | runs (Mbit/s) |"
+	echo "|---|---|---|---|---|---|---|---|"
 } >> "$out"
-# shellcheck disable=SC2086
-{
-	row "direct, GRO on" $d_gro
-	row "direct, GRO off" $d_nogro
-	row "RPS to CPU 1, GRO on" $rps_gro
-	row "RPS + RFS (reader on CPU 1), GRO on" $rfs_gro
-	row "cpumap to CPU 1, GRO on" $c_gro
-	row "cpumap to CPU 1, GRO off" $c_nogro
-}
-echo "Through cpumap, GRO on / GRO off: $(echo "$c_gro $c_nogro" | awk '{ printf "%.2f", $1 / $5 }')" >> "$out"
+tab=$(printf '\t')
+direct=$(runs_mean /tmp/tcp.runs | head -1 | cut -f2 | cut -d' ' -f1)
+runs_mean /tmp/tcp.runs | while IFS=$tab read -r name means mark list; do
+	# shellcheck disable=SC2086
+	set -- $means
+	# what a MB cost CPU 1, in ms
+	printf '| %s | %.0f%s | %s | %.0f%% | %.0f%% | %s | %s | %s |\n' "$name" "$1" "$mark" \
+		"$(awk "BEGIN { printf \"%.2f\", $1 / $direct }")" "$2" "$3" \
+		"$(awk "BEGIN { printf \"%.1f\", $1 ? $3 * 10 / ($1 / 8) : 0 }")" \
+		"$(awk "BEGIN { if ($4 < 0) print \"-\"; else printf \"%.0f%%\", $4 }")" "$list"
+done >> "$out"
+runs_mean /tmp/tcp.runs | awk -F '\t' '/^cpumap to CPU 1, GRO o/ { split($2, v, " "); r[$1] = v[1] }
+	END { printf "Through cpumap, GRO on / GRO off: %.2f\n", r["cpumap to CPU 1, GRO on"] / r["cpumap to CPU 1, GRO off"] }' >> "$out"

@@ -129,8 +129,8 @@ steer none
 # The table of frame size $1: the two runs' mean, ratios to RPS with the
 # software hash (the RPS a one-queue NIC without a usable hash gets)
 {
-	echo
-	echo "UDP from the host to a socket per CPU, $(uname -r), $ncpu vCPUs, $rate datagrams/s sent over 256 flows of one address pair, $secs s a run, 2 runs a row (mean; (varies): the runs differ by over 10%)"
+	bench_caption "UDP from the host to a socket per CPU, $rate datagrams/s sent over 256 flows of one address pair" \
+		"2 runs of $secs s a row (mean; (varies): the runs differ by over 10%)"
 	for size in 64 512 1472; do
 		echo
 		echo "$size-byte payload"
@@ -190,9 +190,8 @@ for run in 1 2; do
 	done
 done
 {
-	echo
-	echo "Flows of one address pair, 64-byte payload, $rate datagrams/s sent, 2 runs a cell (mean; (varies): the runs' rates differ by over 10%): delivered/s and imbalance (max/mean over CPUs of the packets each CPU's stack processed; 1.00 is even, $ncpu.00 all on one CPU).  xdp-bench's l4-hash hashes the address pair only."
-	echo
+	bench_caption "Flows of one address pair, 64-byte payload, $rate datagrams/s sent: delivered/s and imbalance (max/mean over CPUs of the packets each CPU's stack processed; 1.00 is even, $ncpu.00 all on one CPU).  xdp-bench's l4-hash hashes the address pair only." \
+		"2 runs of $secs s a cell (mean; (varies): the runs' rates differ by over 10%)"
 	echo "| flows | RPS, rxhash off: delivered/s | imbalance | xdp_redirect_cpu -m hash | imbalance | xdp-bench -p l4-hash | imbalance |"
 	echo "|---|---|---|---|---|---|---|"
 } >> "$out"

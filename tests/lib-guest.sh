@@ -170,6 +170,21 @@ cpu_ticks() {
 		}' /proc/stat
 }
 
+# make bench: the caption of a table, $1 its title, $2 how its rows were
+# measured (runs and their length): with the kernel, the vCPUs and the
+# host machine (scripts/bench.sh writes it to the results directory)
+bench_caption() {
+	echo
+	echo "$1"
+	echo
+	echo "_$(uname -r), $(nproc) vCPUs under QEMU TCG on $(cat "$SWRSS_RESULTS/machine" 2>/dev/null || echo "an unnamed host"); $2_"
+	echo
+}
+
+# Rows measured in runs, from file $1 (lines "NAME<TAB>values", see
+# tests/runs-mean.awk): a line "NAME<TAB>means<TAB>mark<TAB>runs" each
+runs_mean() { awk -f "$top/tests/runs-mean.awk" "$1"; }
+
 # UDP datagrams delivered to sockets so far (Udp InDatagrams), those
 # their sockets dropped (RcvbufErrors), then cpu_ticks of every CPU, on
 # one line
