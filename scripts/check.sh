@@ -229,6 +229,19 @@ if ! timed tree "$S/tree.sh"; then
 	exit 1
 fi
 mutants_apply kernel "$TREE"
+# The software-RSS tool's steering policy (the Toeplitz hash, the
+# indirection table's fill, grow, shrink and rebalance: the series'
+# samples/bpf/xdp_redirect_cpu_table.c) in unit tests on the host
+rss_table_test() {
+	local bin=$check/rss-table-test
+	gcc -O2 -Wall -Werror -I"$TREE/samples/bpf" -o "$bin" \
+		"$SWRSS_TOP/tests/host/rss-table-test.c" \
+		"$TREE/samples/bpf/xdp_redirect_cpu_table.c" -lm || return
+	"$bin" "$SWRSS_TOP/tests/data/rss-toeplitz-vectors.tsv"
+}
+rss_table_test > "$check/rss-table-test.tap" 2>&1
+tap_results host/rss-table "$check/rss-table-test.tap"
+grep -A1 '^not ok' "$check/rss-table-test.tap" >&2
 # wait_for FILE: until the background makes FILE, or stops without it
 wait_for() {
 	while [ ! -e "$1" ] && kill -0 $background_job 2>/dev/null; do

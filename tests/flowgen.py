@@ -5,6 +5,9 @@ Flows share one address pair and differ in the source port (TCP, UDP) or
 are one flow per count (ICMP).  Each flow's frames are identical, so the
 receiver can tell flows apart by tuple alone.  Used by the software-RSS
 tool's tests, where exact per-flow counts matter more than speed.
+Frames can carry VLAN tags (in the frame, as a NIC that does not strip
+them delivers them), go in a PPPoE session, or be IPv4 first fragments
+(more-fragments set: a receiver hashes their addresses only).
 """
 import argparse
 import errno
@@ -49,8 +52,20 @@ def frame(a, src, dst, sport, dport, proto):
         pseudo = b""
     c = csum(pseudo + l4) or (0xFFFF if proto == "udp" else 0)
     l4 = l4[:off] + struct.pack("!H", c) + l4[off + 2:]
+    if a.fragment and src.version == 4:
+        ip = ip[:6] + struct.pack("!H", 0x2000) + ip[8:10] + b"\0\0" + ip[12:]
+        ip = ip[:10] + struct.pack("!H", csum(ip[:20])) + ip[12:]
+    if a.pppoe is not None:
+        body = struct.pack("!H", 0x0021 if src.version == 4 else 0x0057) + ip + l4
+        ip, l4 = struct.pack("!BBHH", 0x11, 0, a.pppoe, len(body)) + body, b""
+        ethertype = 0x8864
+    tags = b""
+    for i, vid in enumerate(a.vlan or []):
+        # the outer tag of two is 802.1ad's
+        tpid = 0x88A8 if i == 0 and len(a.vlan) > 1 else 0x8100
+        tags += struct.pack("!HH", tpid, vid)
     eth = bytes.fromhex(a.dst_mac.replace(":", "")) + bytes.fromhex(a.src_mac.replace(":", ""))
-    return eth + struct.pack("!H", ethertype) + ip + l4
+    return eth + tags + struct.pack("!H", ethertype) + ip + l4
 
 
 def main(argv=None):
@@ -70,7 +85,14 @@ def main(argv=None):
     p.add_argument("--seconds", type=float, default=0,
                    help="repeat the whole set until this much time passed")
     p.add_argument("--print-flows", action="store_true",
-                   help="print PROTO,SRC,DST,SPORT,DPORT and the frame count per flow")
+                   help="print PROTO,SRC,DST,SPORT,DPORT (PROTO,SRC,DST for"
+                   " fragments) and the frame count per flow")
+    p.add_argument("--vlan", type=int, action="append",
+                   help="a VLAN tag of this ID, outermost first (twice: 802.1ad + 802.1Q)")
+    p.add_argument("--pppoe", type=int, metavar="SESSION",
+                   help="in a PPPoE session of this ID")
+    p.add_argument("--fragment", action="store_true",
+                   help="IPv4 first fragments (more fragments to come)")
     a = p.parse_args(argv)
     src, dst = ipaddress.ip_address(a.src), ipaddress.ip_address(a.dst)
     flows = []
@@ -79,7 +101,10 @@ def main(argv=None):
         flows.append((frame(a, src, dst, a.sport + i, a.dport, a.proto), n, a.sport + i))
     if a.print_flows:
         for _, n, sport in flows:
-            print("%s,%s,%s,%d,%d %d" % (a.proto, src, dst, sport, a.dport, n))
+            if a.fragment:
+                print("%s,%s,%s %d" % (a.proto, src, dst, n))
+            else:
+                print("%s,%s,%s,%d,%d %d" % (a.proto, src, dst, sport, a.dport, n))
         return 0
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((a.dev, 0))

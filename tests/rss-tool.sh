@@ -46,12 +46,13 @@ no_xdp_left() {
 	case $progs in *xdp_rss* | *remote_pass* | *remote_drop* | *remote_redirect*) return 1 ;; esac
 }
 
-# Start the tool on rss0 with JSON stats (every 0.5 s unless the test
-# says); return once it is attached.
+# Start the tool on rss0 (unless the test names a device) with JSON
+# stats (every 0.5 s unless the test says); return once it is attached.
 start_tool() {
-	local i=(-i 0.5)	# unless the test has its own: -i comes once
-	case " $* " in *" -i "*) i=() ;; esac
-	"$TOOL" -d rss0 -j "${i[@]}" "$@" > "$work/out" 2> "$work/err" &
+	local i=(-i 0.5) d=(-d rss0)	# options come once
+	case " $* " in *" -i "* | *" --quiet "*) i=() ;; esac
+	case " $* " in *" -d "*) d=() ;; esac
+	"$TOOL" "${d[@]}" -j "${i[@]}" "$@" > "$work/out" 2> "$work/err" &
 	tool_pid=$!
 	# attached once it prints: its first stats line comes an interval
 	# after the attach (no process a check, unlike wait_xdp_attached);
@@ -188,6 +189,81 @@ jvals 'max(c["kthread"] for c in total["cpus"]) * 2 / 1024 <= 1.15 and cpus_sum(
 	'round(max(c["kthread"] for c in total["cpus"]) * 2 / 1024, 3)'
 check hash-imbalance-256-flows "max/mean ${J[1]}" test "${J[0]}" = True
 
+# --- hash on the wire, beyond plain IPv4: VLAN tags in the frame (one,
+# and 802.1ad + 802.1Q), PPPoE sessions (IPv4 and IPv6 inside), IPv6,
+# and IPv4 first fragments (their addresses only, as NICs hash them).
+# One tool run; each kind's per-CPU counts must equal what the program
+# says of each flow, asked with the flow's own (inner) tuple: fragments
+# all land on one CPU, the others on both.
+start_tool -m hash -c 0-1
+sent=0 prev="0 0"
+v6="--src 2001:db8::2 --dst 2001:db8::1"
+for kind in "vlan:--vlan 100" "qinq:--vlan 100 --vlan 200" "pppoe:--pppoe 7" \
+	"pppoe-ipv6:--pppoe 7 $v6" "ipv6:$v6" "fragments:--fragment"; do
+	name=${kind%%:*}
+	read -ra kargs <<< "${kind#*:}"
+	py flowgen rss1 --dst-mac "$dut_mac" --flows 64 --ramp "${kargs[@]}" --print-flows > "$work/kflows"
+	# shellcheck disable=SC2046
+	"$TOOL" -c 0-1 -j $(awk '{printf " --flow %s", $1}' "$work/kflows") > "$work/kquery"
+	expect=$(paste -d' ' "$work/kflows" <(jq -r .cpu "$work/kquery") |
+		awk '{c[$3] += $2} END {printf "%d %d", c[0], c[1]}')
+	gen --flows 64 --ramp "${kargs[@]}"
+	sent=$((sent + $(awk '{s += $2} END {print s}' "$work/kflows")))
+	for _ in $(seq 300); do
+		[ "$(kthread_handled)" -ge "$sent" ] && break
+		nap 0.2
+	done
+	nap 0.6	# the next stats line has them all
+	jvals 'cpu(0, stats[-1]).get("kthread", 0)' 'cpu(1, stats[-1]).get("kthread", 0)'
+	got="$((J[0] - ${prev% *})) $((J[1] - ${prev#* }))"
+	prev="${J[0]} ${J[1]}"
+	case $name in
+	fragments) spread=$([ "${expect% *}" = 0 ] || [ "${expect#* }" = 0 ] && echo ok) ;;
+	*) spread=$([ "${expect% *}" != 0 ] && [ "${expect#* }" != 0 ] && echo ok) ;;
+	esac
+	check "hash-$name-flows-on-their-cpus" "per CPU got $got, the flows' CPUs say $expect" \
+		test "$got" = "$expect" -a "$spread" = ok
+done
+kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
+
+# --- a VLAN tag the NIC stripped (veth passes a VLAN device's tag out of
+# band, as NICs that strip tags do) reaches the remote skb: the frames
+# arrive at the VLAN device, not at the bare one.  With static
+# neighbours, so that no ARP through the cpumap is needed.
+# vlan_through_cpumap DEV NS PEER: pings from PEER.100 in namespace NS to
+# DEV.100 through the tool on DEV; "received-on-DEV.100 replies"
+vlan_through_cpumap() {
+	local dev=$1 ns=$2 peer=$3 a b
+	ip link add link "$dev" name "$dev.100" type vlan id 100
+	ip -n "$ns" link add link "$peer" name "$peer.100" type vlan id 100
+	sysctl -qw "net.ipv6.conf.$dev/100.disable_ipv6=1"
+	ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$peer/100.disable_ipv6=1"
+	ip addr add 10.100.0.1/24 dev "$dev.100"
+	ip -n "$ns" addr add 10.100.0.2/24 dev "$peer.100"
+	ip link set "$dev.100" up
+	ip -n "$ns" link set "$peer.100" up
+	ip neigh add 10.100.0.2 dev "$dev.100" lladdr "$(ip -n "$ns" -br link show "$peer" | awk '{print $3}')"
+	ip -n "$ns" neigh add 10.100.0.1 dev "$peer.100" lladdr "$(ip -br link show "$dev" | awk '{print $3}')"
+	a=$(cat "/sys/class/net/$dev.100/statistics/rx_packets")
+	b=$(ip netns exec "$ns" ping -n -q -c 50 -i 0.05 -W 2 10.100.0.1 |
+		sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	echo "$(($(cat "/sys/class/net/$dev.100/statistics/rx_packets") - a)) ${b:-0}"
+	ip link del "$dev.100"
+	ip -n "$ns" link del "$peer.100"
+}
+# vlan_check NAME DEV NS PEER: vlan_through_cpumap with the tool on DEV
+vlan_check() {
+	local vrx vping
+	start_tool -m hash -c 0-1 -r pass -d "$2"
+	[ "$2" = rss0 ] || wait_carrier "$2" "$3" "$4"
+	read -r vrx vping < <(vlan_through_cpumap "$2" "$3" "$4")
+	kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
+	jvals 'cpus_sum("kthread")'
+	check "$1" "$2.100 received $vrx of 50 pings, $vping replies; the kthreads handled ${J[0]}" \
+		test "${vrx:-0}" -ge 50 -a "${vping:-0}" = 50 -a "${J[0]}" -ge 50
+}
+vlan_check vlan-tag-kept-through-cpumap rss0 rsssrc rss1
+
 # --- symmetric: reversed tuples on the same CPU (and hash); without -S
 # they are not, or the test could not tell.
 sym_args=''
@@ -322,8 +398,48 @@ for _ in $(seq 60); do
 done
 kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
 jvals '[e["active"] for e in events("autoscale")][:2] == [[0, 1], [0]] and cpu(1)["kthread"] > 0' \
-	'[e["active"] for e in events("autoscale")]' 'cpu(1).get("kthread", 0)'
+	'[e["active"] for e in events("autoscale")]' 'cpu(1).get("kthread", 0)' \
+	'[e["moved"] for e in events("autoscale")][:2] == [64, 64]' '[e["moved"] for e in events("autoscale")]'
 check autoscale-grows-and-shrinks "events: ${J[1]}, cpu1 handled ${J[2]}" test "${J[0]}" = True
+# the fewest buckets move: half of the 128 to the second CPU, and back
+check autoscale-moves-the-fewest-buckets "moved: ${J[4]}" test "${J[3]}" = True
+
+# --- --quiet: no statistics, while autoscale still acts, at its own
+# --control-interval
+start_tool -m hash -c 0-1 --autoscale --scale-up 100 --scale-down 10 --scale-hold 1 \
+	--control-interval 0.5 --quiet
+paced 64 90 'bool(events("autoscale"))'
+kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
+jvals 'len(events("autoscale"))' 'len(stats)' 'bool(total)' 'len(events("features"))'
+check quiet-keeps-events-only "autoscale events ${J[0]}, stats lines ${J[1]}, totals ${J[2]}, features ${J[3]}" \
+	test "${J[0]}" -ge 1 -a "${J[1]}" = 0 -a "${J[2]}" = True -a "${J[3]}" = 1
+
+# --- CPU hotplug: CPU 1 goes offline under traffic, then comes back.
+# Its buckets (64 of 128) go to CPU 0 and come back; every frame the
+# program steered is handled (the remote program drops it) or dropped
+# at a full ring, none lost; CPU 1 handles frames again at the end.
+if [ -w /sys/devices/system/cpu/cpu1/online ]; then
+	start_tool -m hash -c 0-1 -r drop
+	(
+		nap 3
+		echo 0 > /sys/devices/system/cpu/cpu1/online
+		nap 4
+		echo 1 > /sys/devices/system/cpu/cpu1/online
+	) &
+	plug=$!
+	paced 64 120 'len(events("hotplug")) >= 2 and any(cpu(1, s).get("kthread_pps", 0) > 0 for s in stats if s["time"] > events("hotplug")[1]["time"] + 1)'
+	wait "$plug"
+	echo 1 > /sys/devices/system/cpu/cpu1/online 2>/dev/null
+	kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
+	jvals '[(e["what"], e["active"], e["moved"]) for e in events("hotplug")]' \
+		'[(e["what"], e["active"], e["moved"]) for e in events("hotplug")] == [("cpu 1 offline", [0], 64), ("cpu 1 online", [0, 1], 64)]' \
+		'total["rx"]' 'cpus_sum("kthread") + cpus_sum("enqueue_drops")' 'total["no_target"]' \
+		'any(cpu(1, s).get("kthread_pps", 0) > 0 for s in stats if s["time"] > events("hotplug")[1]["time"] + 1)'
+	check cpu-hotplug-followed "events ${J[0]}; rx ${J[2]}, handled or dropped at a ring ${J[3]}, no target ${J[4]}, CPU 1 busy again: ${J[5]}" \
+		test "${J[1]}" = True -a "${J[2]}" = "${J[3]}" -a "${J[4]}" = 0 -a "${J[5]}" = True -a "${J[2]}" -gt 0
+else
+	echo "ok $((n += 1)) cpu-hotplug-followed # SKIP CPU 1 cannot go offline"
+fi
 
 # --- signals: the tool detaches on SIGINT, SIGTERM and SIGHUP, and only
 # its own
@@ -336,16 +452,28 @@ for sig in INT TERM HUP; do
 	check "detach-on-sig$sig" "attached '$attached', exit $rc, XDP program id after '$(xdp_prog_id rss0)'" \
 		test -n "$attached" -a "$rc" = 0 -a -z "$(xdp_prog_id rss0)"
 done
+# and on SIGKILL: the kernel releases the tool's bpf_link with its
+# process, and the program goes with it
+start_tool -m hash
+attached=$(xdp_prog_id rss0)
+kill -KILL "$tool_pid"
+wait_bounded "$tool_pid" 30
+for _ in $(seq 100); do
+	[ -z "$(xdp_prog_id rss0)" ] && break
+	nap 0.1
+done
+check detach-on-sigKILL "attached '$attached', XDP program id after '$(xdp_prog_id rss0)'" \
+	test -n "$attached" -a -z "$(xdp_prog_id rss0)"
 # and on SIGPIPE, when the reader of its output goes: here after the
 # first stats line, which the tool prints once attached
 rm -f "$work/fifo"
 mkfifo "$work/fifo"
-head -n 1 "$work/fifo" > "$work/line" &
+sed '/^{"type":"stats"/q' "$work/fifo" > "$work/line" &
 "$TOOL" -d rss0 -m hash -j -i 0.5 > "$work/fifo" 2> "$work/err" &
 tool_pid=$!
 wait_bounded "$tool_pid" 60
 rc=$?
-check detach-on-sigPIPE "first line '$(head -c 60 "$work/line")', exit $rc, XDP program id after '$(xdp_prog_id rss0)'" \
+check detach-on-sigPIPE "lines read '$(head -c 120 "$work/line")', exit $rc, XDP program id after '$(xdp_prog_id rss0)'" \
 	test "$(grep -c '^{"type":"stats"' "$work/line")" = 1 -a "$rc" = 0 -a -z "$(xdp_prog_id rss0)"
 
 # --- bad input: the message and the exit status, then nothing attached
@@ -396,6 +524,9 @@ bad key-not-hash 2 "key needs --mode hash or hw" -d rss0 -m round-robin -k "$(pr
 bad buckets-not-hash 2 "buckets needs --mode hash or hw" -d rss0 -m cpu -b 64
 bad symmetric-not-hash 2 "symmetric needs --mode hash" -d rss0 -m hw -S
 bad scale-without-autoscale 2 "scale-up needs --autoscale" -d rss0 --scale-up 5
+bad hold-without-rebalance 2 "rebalance-hold needs --rebalance" -d rss0 --rebalance-hold 3
+bad control-without-controller 2 "control-interval needs --rebalance or --autoscale" -d rss0 --control-interval 1
+bad quiet-with-interval 2 "interval sets how often statistics come" -d rss0 --quiet -i 1
 bad attach-option-without-dev 2 "interval needs an interface" -i 1 --flow tcp,10.0.0.1,10.0.0.2,1,2
 bad flow-extra-field 2 "malformed flow" --flow 'tcp,10.0.0.1,10.0.0.2,1,2,"'
 bad flow-empty-field 2 "malformed flow" --flow tcp,10.0.0.1,,10.0.0.2
@@ -405,16 +536,35 @@ check bad-input-left-nothing "an XDP program, or one of the tool's, is left afte
 rc=$?
 check version "exit $rc: $(head -c 200 "$work/version")" \
 	test "$rc" = 0 -a "$(grep -c "^xdp_redirect_cpu [0-9]*\.[0-9]*, running on Linux $(uname -r)\$" "$work/version")" = 1
-# A program somebody else attached stays, and the tool says why it stops.
+# A program somebody else attached stays, and the tool says why it
+# stops: held by another tool's bpf_link, not even --force replaces it
 start_tool -m hash
 other=$(xdp_prog_id rss0)
 "$TOOL" -d rss0 > /dev/null 2> "$work/bad.err"
 rc=$?
+"$TOOL" -d rss0 -F > /dev/null 2> "$work/bad2.err"
+rc2=$?
 now=$(xdp_prog_id rss0)
-check bad-input-already-attached "exit $rc, $(cat "$work/bad.err"), attached: $other -> $now" \
-	test "$rc" = 1 -a -n "$other" -a "$other" = "$now" -a \
-	"$(grep -c 'another XDP program is attached' "$work/bad.err")" = 1
+check bad-input-already-attached "exit $rc and $rc2 (--force), $(cat "$work/bad.err" "$work/bad2.err"), attached: $other -> $now" \
+	test "$rc" = 1 -a "$rc2" = 1 -a -n "$other" -a "$other" = "$now" -a \
+	"$(cat "$work/bad.err" "$work/bad2.err" | grep -c 'another XDP program is attached, held by a bpf_link')" = 2
 kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
+# attached through netlink (--force): another run is told to use
+# --force, and with it replaces the program; each detaches only its own
+start_tool -m hash -F
+other=$(xdp_prog_id rss0)
+first=$tool_pid
+"$TOOL" -d rss0 > /dev/null 2> "$work/bad.err"
+rc=$?
+mv "$work/out" "$work/out.first"
+start_tool -m cpu -F
+now=$(xdp_prog_id rss0)
+kill -TERM "$first"; wait_bounded "$first" 30
+after_first=$(xdp_prog_id rss0)
+kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
+check force-replaces-a-netlink-program "exit $rc: $(cat "$work/bad.err"); attached $other, replaced by $now, after the first's exit $after_first, at the end '$(xdp_prog_id rss0)'" \
+	test "$rc" = 1 -a "$(grep -c 'another XDP program is attached (use --force' "$work/bad.err")" = 1 \
+	-a -n "$other" -a -n "$now" -a "$now" != "$other" -a "$after_first" = "$now" -a -z "$(xdp_prog_id rss0)"
 
 # --- hw on e1000e (vm.sh -n 2): the NIC's own Toeplitz hash of TCP flows
 # must put each flow on the CPU that the tool's software hash, with the
@@ -448,10 +598,14 @@ if [ -e /sys/class/net/eth1 ]; then
 	check hw-mode-e1000e-toeplitz "hw_hash ${J[2]} sw_hash ${J[3]} of $total; per CPU got $got, the key says $expect" \
 		test "${J[2]} ${J[3]}" = "$total 0" \
 		-a "$got" = "$expect" -a "${expect% *}" != 0 -a "${expect#* }" != 0
+	# e1000e strips the tag into the descriptor, the driver gives it
+	# through the rx_vlan_tag kfunc
+	vlan_check vlan-tag-kept-through-cpumap-e1000e eth0 rsse eth1
 	ip -n rsse link set eth1 netns 1
 	ip netns del rsse
 else
 	not_ok hw-mode-e1000e-toeplitz "the VM has no eth0 and eth1 (vm.sh -n 2)"
+	not_ok vlan-tag-kept-through-cpumap-e1000e "the VM has no eth0 and eth1 (vm.sh -n 2)"
 fi
 
 echo "1..$n"
