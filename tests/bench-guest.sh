@@ -72,7 +72,7 @@ done
 } > "$out"
 base=$(runs_mean /tmp/paths.runs | head -1 | cut -f2)
 runs_mean /tmp/paths.runs | while IFS=$tab read -r name rate mark list; do
-	printf '| %s | %.0f%s | %s | %s |\n' "$name" "$rate" "$mark" "$(ratio "$rate")" "$list"
+	printf '| %s | %.0f%s | %s | %s |\n' "$name" "$rate" "$(varies "$mark")" "$(ratio "$rate")" "$list"
 done >> "$out"
 
 # Steering on one IP pair and many ports, the case the software-RSS tool
@@ -108,7 +108,7 @@ run=1
 while [ $run -le $runs ]; do
 	steer_run "xdp-bench redirect-cpu -p l4-hash" xdp-bench redirect-cpu -c 0 -c 1 -p l4-hash -r pass -i 1 dut0
 	for mode in round-robin cpu proto hash hw; do
-		steer_run "xdp_redirect_cpu -m $mode" "$TOOL" -d dut0 -c 0-1 -m "$mode" -r pass -i 1
+		steer_run "xdp_redirect_cpu -p $mode" "$TOOL" -d dut0 -c 0-1 -p "$mode" -r pass -i 1
 	done
 	run=$((run + 1))
 done
@@ -122,7 +122,7 @@ enqueue_hist_off
 runs_mean /tmp/steer.runs | while IFS=$tab read -r name means mark list; do
 	# shellcheck disable=SC2086
 	set -- $means
-	printf '| %s | %.0f%s | %s | %.1f%% | %.1f%% | %.2f | %s |\n' "$name" "$1" "$mark" \
+	printf '| %s | %.0f%s | %s | %.1f%% | %.1f%% | %.2f | %s |\n' "$name" "$1" "$(varies "$mark")" \
 		"$(ratio "$1")" "$2" "$3" "$4" "$list"
 done >> "$out"
 
@@ -145,7 +145,7 @@ lat_row() {
 	m1=$(median_us "$2.1") m2=$(median_us "$2.2")
 	printf '%s\t%s\n%s\t%s\n' "$1" "${m1:-0}" "$1" "${m2:-0}" | runs_mean /dev/stdin |
 		cut -f3 > /tmp/lat.mark
-	sort -n "$2.1" "$2.2" | awk -v path="$1" -v mark="$(cat /tmp/lat.mark)" -v runs="$m1/$m2" '
+	sort -n "$2.1" "$2.2" | awk -v path="$1" -v mark="$(varies "$(cat /tmp/lat.mark)")" -v runs="$m1/$m2" '
 		{ v[NR] = $1 }
 		END {
 			if (!NR) { printf "| %s | no reply | | | | |\n", path; exit }
@@ -160,7 +160,7 @@ for round in 1 2 3 4 5 6; do
 	ping_rtts /tmp/lat.stack.$run
 	for gro in off on; do
 		ethtool -K dut0 gro $gro >/dev/null
-		"$TOOL" -d dut0 -c 1 -m cpu -r pass -i 1 > /tmp/lat.log 2>&1 &
+		"$TOOL" -d dut0 -c 1 -p cpu -r pass -i 1 > /tmp/lat.log 2>&1 &
 		pid=$!
 		wait_xdp_attached dut0 $pid
 		ping_rtts /tmp/lat.$gro.$run

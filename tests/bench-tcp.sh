@@ -90,7 +90,7 @@ while [ $run -le $runs ]; do
 	echo 0 > "$q/rps_cpus"
 	echo 0 > "$q/rps_flow_cnt"
 	sysctl -qw net.core.rps_sock_flow_entries=0
-	"$TOOL" -d "$dev" -c 1 -m cpu -i 1 > /tmp/bench-tcp.log 2>&1 &
+	"$TOOL" -d "$dev" -c 1 -p cpu -i 1 > /tmp/bench-tcp.log 2>&1 &
 	pid=$!
 	wait_xdp_attached "$dev" $pid
 	case $ns in
@@ -121,7 +121,7 @@ runs_mean /tmp/tcp.runs | while IFS=$tab read -r name means mark list; do
 	# shellcheck disable=SC2086
 	set -- $means
 	# what a MB cost CPU 1, in ms
-	printf '| %s | %.0f%s | %s | %.0f%% | %.0f%% | %s | %s | %s |\n' "$name" "$1" "$mark" \
+	printf '| %s | %.0f%s | %s | %.0f%% | %.0f%% | %s | %s | %s |\n' "$name" "$1" "$(varies "$mark")" \
 		"$(awk "BEGIN { printf \"%.2f\", $1 / $direct }")" "$2" "$3" \
 		"$(awk "BEGIN { printf \"%.1f\", $1 ? $3 * 10 / ($1 / 8) : 0 }")" \
 		"$(awk "BEGIN { if ($4 < 0) print \"-\"; else printf \"%.0f%%\", $4 }")" "$list"

@@ -56,7 +56,7 @@ steer() {
 	swrss | xdp-bench)
 		rps 0 on 0
 		if [ "$1" = swrss ]; then
-			"$TOOL" -d "$dev" -m hash -r pass -i 1 > /tmp/steer.log 2>&1 &
+			"$TOOL" -d "$dev" -p hash -r pass -i 1 > /tmp/steer.log 2>&1 &
 		else
 			xdp-bench redirect-cpu $(seq -f '-c %g' 0 $((ncpu - 1))) \
 				-p l4-hash -r pass -i 1 "$dev" > /tmp/steer.log 2>&1 &
@@ -80,7 +80,7 @@ names() {
 	rps-nic-hash) echo "RPS, the NIC's hash" ;;
 	rps) echo "RPS, rxhash off (software hash)" ;;
 	rps+rfs) echo "RPS + RFS, rxhash off" ;;
-	swrss) echo "xdp_redirect_cpu -m hash -r pass" ;;
+	swrss) echo "xdp_redirect_cpu -p hash -r pass" ;;
 	xdp-bench) echo "xdp-bench redirect-cpu -p l4-hash -r pass" ;;
 	esac
 }
@@ -192,7 +192,7 @@ done
 {
 	bench_caption "Flows of one address pair, 64-byte payload, $rate datagrams/s sent: delivered/s and imbalance (max/mean over CPUs of the packets each CPU's stack processed; 1.00 is even, $ncpu.00 all on one CPU).  xdp-bench's l4-hash hashes the address pair only." \
 		"2 runs of $secs s a cell (mean; (varies): the runs' rates differ by over 10%)"
-	echo "| flows | RPS, rxhash off: delivered/s | imbalance | xdp_redirect_cpu -m hash | imbalance | xdp-bench -p l4-hash | imbalance |"
+	echo "| flows | RPS, rxhash off: delivered/s | imbalance | xdp_redirect_cpu -p hash | imbalance | xdp-bench -p l4-hash | imbalance |"
 	echo "|---|---|---|---|---|---|---|"
 } >> "$out"
 cat /tmp/flows.1 /tmp/flows.2 | awk -v dat="$dat/udp-flows.dat" '

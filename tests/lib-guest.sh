@@ -184,6 +184,8 @@ bench_caption() {
 # Rows measured in runs, from file $1 (lines "NAME<TAB>values", see
 # tests/runs-mean.awk): a line "NAME<TAB>means<TAB>mark<TAB>runs" each
 runs_mean() { awk -f "$top/tests/runs-mean.awk" "$1"; }
+# " (varies)" for runs_mean's mark $1 "(varies)", nothing for "-"
+varies() { [ "$1" = - ] || printf ' %s' "$1"; }
 
 # UDP datagrams delivered to sockets so far (Udp InDatagrams), those
 # their sockets dropped (RcvbufErrors), then cpu_ticks of every CPU, on

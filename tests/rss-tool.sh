@@ -139,7 +139,7 @@ check toeplitz-verification-suite "mismatches:$vector_errors" \
 	test -z "$vector_errors" -a "$rows" -ge 8 -a "${#vec_got[@]}" = $((rows * 2))
 
 # --- round-robin: exactly even over the CPUs
-start_tool -m round-robin -c 0-1
+start_tool -p round-robin -c 0-1
 gen --flows 1 --count 2000
 finish_tool 2000
 jvals 'cpu(0)["kthread"] == 1000 and cpu(1)["kthread"] == 1000 and total["rx"] == 2000' \
@@ -147,7 +147,7 @@ jvals 'cpu(0)["kthread"] == 1000 and cpu(1)["kthread"] == 1000 and total["rx"] =
 check round-robin-exactly-even "per CPU: ${J[1]}, rx ${J[2]}" test "${J[0]}" = True
 
 # --- cpu: all on one CPU
-start_tool -m cpu -c 1
+start_tool -p cpu -c 1
 gen --flows 8 --count 100
 finish_tool 800
 jvals 'cpu(1)["kthread"] == 800 and cpu(0).get("kthread", 0) == 0' \
@@ -155,7 +155,7 @@ jvals 'cpu(1)["kthread"] == 800 and cpu(0).get("kthread", 0) == 0' \
 check cpu-mode-one-cpu "cpu0 ${J[1]} cpu1 ${J[2]}" test "${J[0]}" = True
 
 # --- proto: TCP and other to the first CPU, UDP to the second
-start_tool -m proto -c 0,1
+start_tool -p proto -c 0,1
 gen --proto tcp --flows 3 --count 100
 gen --proto udp --flows 7 --count 100
 gen --proto icmp --flows 1 --count 100
@@ -172,7 +172,7 @@ flow_args=$(awk '{printf " --flow %s", $1}' "$work/flows")
 "$TOOL" -c 0-1 -j $flow_args > "$work/query"
 expect=$(paste -d' ' "$work/flows" <(jq -r .cpu "$work/query") |
 	awk '{c[$3] += $2} END {printf "%d %d", c[0], c[1]}')
-start_tool -m hash -c 0-1
+start_tool -p hash -c 0-1
 gen --flows 128 --ramp
 total=$(awk '{s += $2} END {print s}' "$work/flows")
 finish_tool "$total"
@@ -182,7 +182,7 @@ check hash-flows-stay-on-their-cpu "per CPU got $got, the flows' CPUs say $expec
 	test "$got" = "$expect" -a "${expect% *}" != 0 -a "${expect#* }" != 0
 
 # --- hash: 256 flows of one IP pair spread within 15% of the mean
-start_tool -m hash -c 0-1
+start_tool -p hash -c 0-1
 gen --flows 256 --count 4
 finish_tool 1024
 jvals 'max(c["kthread"] for c in total["cpus"]) * 2 / 1024 <= 1.15 and cpus_sum("kthread") == 1024' \
@@ -195,7 +195,7 @@ check hash-imbalance-256-flows "max/mean ${J[1]}" test "${J[0]}" = True
 # One tool run; each kind's per-CPU counts must equal what the program
 # says of each flow, asked with the flow's own (inner) tuple: fragments
 # all land on one CPU, the others on both.
-start_tool -m hash -c 0-1
+start_tool -p hash -c 0-1
 sent=0 prev="0 0"
 v6="--src 2001:db8::2 --dst 2001:db8::1"
 for kind in "vlan:--vlan 100" "qinq:--vlan 100 --vlan 200" "pppoe:--pppoe 7" \
@@ -254,7 +254,7 @@ vlan_through_cpumap() {
 # vlan_check NAME DEV NS PEER: vlan_through_cpumap with the tool on DEV
 vlan_check() {
 	local vrx vping
-	start_tool -m hash -c 0-1 -r pass -d "$2"
+	start_tool -p hash -c 0-1 -r pass -d "$2"
 	[ "$2" = rss0 ] || wait_carrier "$2" "$3" "$4"
 	read -r vrx vping < <(vlan_through_cpumap "$2" "$3" "$4")
 	kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
@@ -264,7 +264,7 @@ vlan_check() {
 }
 vlan_check vlan-tag-kept-through-cpumap rss0 rsssrc rss1
 
-# --- symmetric: reversed tuples on the same CPU (and hash); without -S
+# --- symmetric: reversed tuples on the same CPU (and hash); without it
 # they are not, or the test could not tell.
 sym_args=''
 rev_args=''
@@ -276,7 +276,7 @@ for i in $(seq 0 31); do
 	rev_args="$rev_args --flow tcp,$d4,$s4,$dp,$sp --flow udp,$d6,$s6,$dp,$sp --flow icmp,$d4,$s4"
 done
 # shellcheck disable=SC2086
-sym_same=$(paste <("$TOOL" -S -j $sym_args | jq -r .hash) <("$TOOL" -S -j $rev_args | jq -r .hash) |
+sym_same=$(paste <("$TOOL" --symmetric -j $sym_args | jq -r .hash) <("$TOOL" --symmetric -j $rev_args | jq -r .hash) |
 	awk '$1 == $2' | wc -l)
 # shellcheck disable=SC2086
 plain_same=$(paste <("$TOOL" -j $sym_args | jq -r .hash) <("$TOOL" -j $rev_args | jq -r .hash) |
@@ -285,7 +285,7 @@ check symmetric-mode "symmetric: $sym_same of 96 reversed tuples hash alike; pla
 	test "$sym_same" = 96 -a "$plain_same" -lt 96
 
 # --- hw: veth gives its skb hash through the rx_hash kfunc
-start_tool -m hw -c 0-1
+start_tool -p hw -c 0-1
 gen --flows 64 --count 8
 finish_tool 512
 jvals 'total["hw_hash"] == 512 and total["sw_hash"] == 0 and cpus_sum("kthread") == 512' \
@@ -321,7 +321,7 @@ udp_errors() {
 # remote_run PROG: 800 datagrams through the tool with remote program
 # PROG, while a socket on the DUT counts what reaches it into $work/sink
 remote_run() {
-	start_tool -m hash -r "$1"
+	start_tool -p hash -r "$1"
 	rm -f "$work/bound"
 	udp_sink 8 "$work/bound" > "$work/sink" &
 	sink=$!
@@ -352,7 +352,7 @@ ip link set rsr0 up
 ip -n rssdst link set rsr1 up
 ip netns exec rssdst ethtool -K rsr1 gro on >/dev/null
 before=$(rx_of)
-start_tool -m hash -r redirect -R rsr0
+start_tool -p hash -r redirect -R rsr0
 gen --flows 16 --count 50
 finish_tool 800
 after=$(rx_of)
@@ -370,7 +370,7 @@ ip netns del rssdst
 # reached there), and 1000 make a rebalance.  Remote CPUs drop what they
 # get: the stack's work is no part of this test.  Traffic until a whole
 # interval has passed since the last move, 5 min at most.
-start_tool -m hash -c 0-1 -w 3,1 --rebalance -i 16 -r drop
+start_tool -p hash -c 0-1 -w 3,1 --rebalance -i 16 -r drop
 paced 256 300 'len(settled("rebalance", 100)) >= 1'
 kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
 jvals 'sum(e["moved"] for e in events("rebalance"))' \
@@ -390,7 +390,7 @@ check rebalance-moves-load "see above" \
 # --- autoscale: one CPU when idle, two under load, one again after
 # (thresholds below what the debug kernel takes a second on a slow
 # machine).  Traffic until CPU 1 has taken frames after the first event.
-start_tool -m hash -c 0-1 --autoscale --scale-up 100 --scale-down 10 --scale-hold 1 -i 1
+start_tool -p hash -c 0-1 --autoscale --scale-up 100 --scale-down 10 --scale-hold 1 -i 1
 paced 64 90 'bool(events("autoscale")) and any(cpu(1, s).get("kthread_pps", 0) > 0 for s in stats if s["time"] > events("autoscale")[0]["time"])'
 for _ in $(seq 60); do
 	[ "$(grep -c '^{"type":"autoscale"' "$work/out")" -ge 2 ] && break
@@ -406,7 +406,7 @@ check autoscale-moves-the-fewest-buckets "moved: ${J[4]}" test "${J[3]}" = True
 
 # --- --quiet: no statistics, while autoscale still acts, at its own
 # --control-interval
-start_tool -m hash -c 0-1 --autoscale --scale-up 100 --scale-down 10 --scale-hold 1 \
+start_tool -p hash -c 0-1 --autoscale --scale-up 100 --scale-down 10 --scale-hold 1 \
 	--control-interval 0.5 --quiet
 paced 64 90 'bool(events("autoscale"))'
 kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
@@ -419,7 +419,7 @@ check quiet-keeps-events-only "autoscale events ${J[0]}, stats lines ${J[1]}, to
 # program steered is handled (the remote program drops it) or dropped
 # at a full ring, none lost; CPU 1 handles frames again at the end.
 if [ -w /sys/devices/system/cpu/cpu1/online ]; then
-	start_tool -m hash -c 0-1 -r drop
+	start_tool -p hash -c 0-1 -r drop
 	(
 		nap 3
 		echo 0 > /sys/devices/system/cpu/cpu1/online
@@ -444,7 +444,7 @@ fi
 # --- signals: the tool detaches on SIGINT, SIGTERM and SIGHUP, and only
 # its own
 for sig in INT TERM HUP; do
-	start_tool -m hash
+	start_tool -p hash
 	attached=$(xdp_prog_id rss0)
 	kill -"$sig" "$tool_pid"
 	wait_bounded "$tool_pid" 30
@@ -454,7 +454,7 @@ for sig in INT TERM HUP; do
 done
 # and on SIGKILL: the kernel releases the tool's bpf_link with its
 # process, and the program goes with it
-start_tool -m hash
+start_tool -p hash
 attached=$(xdp_prog_id rss0)
 kill -KILL "$tool_pid"
 wait_bounded "$tool_pid" 30
@@ -469,7 +469,7 @@ check detach-on-sigKILL "attached '$attached', XDP program id after '$(xdp_prog_
 rm -f "$work/fifo"
 mkfifo "$work/fifo"
 sed '/^{"type":"stats"/q' "$work/fifo" > "$work/line" &
-"$TOOL" -d rss0 -m hash -j -i 0.5 > "$work/fifo" 2> "$work/err" &
+"$TOOL" -d rss0 -p hash -j -i 0.5 > "$work/fifo" 2> "$work/err" &
 tool_pid=$!
 wait_bounded "$tool_pid" 60
 rc=$?
@@ -509,20 +509,23 @@ bad key-not-hex 2 "malformed RSS key" -d rss0 -k 6d:5a:zz
 bad weights-malformed 2 "malformed weights '3,x'" -d rss0 -w 3,x
 bad weights-all-zero 2 "give no CPU a share" -d rss0 -w 0,0
 bad weights-too-many 2 "3 weights for 2 CPUs" -d rss0 -c 0-1 -w 1,1,1
-bad weights-not-hash 2 "need --mode hash or hw" -d rss0 -m round-robin -w 1,1
-bad mode-unknown 2 "unknown mode 'rss'" -d rss0 -m rss
+bad weights-not-hash 2 "need --program-mode hash or hw" -d rss0 -p round-robin -w 1,1
+bad mode-unknown 2 "unknown program mode 'rss'" -d rss0 -p rss
+bad xdp-mode-unknown 2 "unknown XDP mode 'rss'" -d rss0 -m rss
+bad steering-as-xdp-mode 2 "'hash' is a --program-mode" -d rss0 -m hash
+bad mode-and-skb-mode 2 "give one of them" -d rss0 -m native -S
 bad remote-unknown 2 "unknown remote program 'tx'" -d rss0 -r tx
 bad redirect-no-dev 2 "needs --redirect-dev" -d rss0 -r redirect
 bad scale-thresholds 2 "must be below --scale-up" -d rss0 --autoscale --scale-up 10 --scale-down 10
-bad hw-skb-mode 2 "needs native XDP" -d rss0 -m hw --skb-mode
+bad hw-skb-mode 2 "needs native XDP" -d rss0 -p hw --skb-mode
 bad no-native-xdp 1 "lo: the driver has no native XDP support" -d lo
 # numbers are decimal; an option comes once (but --flow); options that
 # would mean nothing in the combination given are refused, not ignored
 bad number-not-decimal 2 "queue size '0x10' is out of range" -d rss0 -q 0x10
 bad option-twice 2 "cpu given twice" -d rss0 -c 0 -c 1
-bad key-not-hash 2 "key needs --mode hash or hw" -d rss0 -m round-robin -k "$(printf '6d%.0s' $(seq 40))"
-bad buckets-not-hash 2 "buckets needs --mode hash or hw" -d rss0 -m cpu -b 64
-bad symmetric-not-hash 2 "symmetric needs --mode hash" -d rss0 -m hw -S
+bad key-not-hash 2 "key needs --program-mode hash or hw" -d rss0 -p round-robin -k "$(printf '6d%.0s' $(seq 40))"
+bad buckets-not-hash 2 "buckets needs --program-mode hash or hw" -d rss0 -p cpu -b 64
+bad symmetric-not-hash 2 "symmetric needs --program-mode hash" -d rss0 -p hw --symmetric
 bad scale-without-autoscale 2 "scale-up needs --autoscale" -d rss0 --scale-up 5
 bad hold-without-rebalance 2 "rebalance-hold needs --rebalance" -d rss0 --rebalance-hold 3
 bad control-without-controller 2 "control-interval needs --rebalance or --autoscale" -d rss0 --control-interval 1
@@ -538,7 +541,7 @@ check version "exit $rc: $(head -c 200 "$work/version")" \
 	test "$rc" = 0 -a "$(grep -c "^xdp_redirect_cpu [0-9]*\.[0-9]*, running on Linux $(uname -r)\$" "$work/version")" = 1
 # A program somebody else attached stays, and the tool says why it
 # stops: held by another tool's bpf_link, not even --force replaces it
-start_tool -m hash
+start_tool -p hash
 other=$(xdp_prog_id rss0)
 "$TOOL" -d rss0 > /dev/null 2> "$work/bad.err"
 rc=$?
@@ -551,13 +554,13 @@ check bad-input-already-attached "exit $rc and $rc2 (--force), $(cat "$work/bad.
 kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
 # attached through netlink (--force): another run is told to use
 # --force, and with it replaces the program; each detaches only its own
-start_tool -m hash -F
+start_tool -p hash -F
 other=$(xdp_prog_id rss0)
 first=$tool_pid
 "$TOOL" -d rss0 > /dev/null 2> "$work/bad.err"
 rc=$?
 mv "$work/out" "$work/out.first"
-start_tool -m cpu -F
+start_tool -p cpu -F
 now=$(xdp_prog_id rss0)
 kill -TERM "$first"; wait_bounded "$first" 30
 after_first=$(xdp_prog_id rss0)
@@ -586,7 +589,7 @@ if [ -e /sys/class/net/eth1 ]; then
 		[ "${expect% *}" != 0 ] && [ "${expect#* }" != 0 ] && break
 	done
 	total=$(awk '{s += $2} END {print s}' "$work/eflows")
-	"$TOOL" -d eth0 -m hw -k "$key" -c 0-1 -j -i 0.5 > "$work/out" 2> "$work/err" &
+	"$TOOL" -d eth0 -p hw -k "$key" -c 0-1 -j -i 0.5 > "$work/out" 2> "$work/err" &
 	tool_pid=$!
 	wait_xdp_attached eth0 "$tool_pid"
 	wait_carrier eth0 rsse eth1	# e1000e resets for its first program

@@ -2,9 +2,10 @@
 # "NAME<TAB>v1 v2 ...", the runs of a row in any order among the others.
 # Prints, for each NAME in the order first seen, one line
 # "NAME<TAB>mean-v1 mean-v2 ...<TAB>MARK<TAB>RUNS": the means over the
-# runs (a value below 0, "none", stays -1), MARK " (varies)" when v1's
+# runs (a value below 0, "none", stays -1), MARK "(varies)" when v1's
 # runs differ by over 10% (max/min; one of them 0 and the other not
-# counts), else empty, and RUNS v1 of each run as a/b.  Used by
+# counts), else "-" (no field is empty: shells split on runs of tabs),
+# and RUNS v1 of each run as a/b.  Used by
 # make bench's tables (tests/bench-guest.sh, tests/bench-tcp.sh).
 BEGIN { FS = "\t" }
 {
@@ -29,6 +30,6 @@ END {
 			line = line (i > 1 ? " " : "") (m == int(m) ? m : sprintf("%.2f", m))
 		}
 		varies = hi[name] > 1.1 * lo[name] || (lo[name] == 0 && hi[name] > 0)
-		printf "%s\t%s\t%s\t%s\n", name, line, varies ? " (varies)" : "", list[name]
+		printf "%s\t%s\t%s\t%s\n", name, line, varies ? "(varies)" : "-", list[name]
 	}
 }

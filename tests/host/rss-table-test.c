@@ -44,6 +44,19 @@ static const __u8 ms_key[RSS_KEY_LEN] = {
 
 static __u32 lut[RSS_INPUT_LEN][256];
 
+/* The hash of the first @len bytes of @in, as the XDP program takes it
+ * from the table: one entry per byte
+ */
+static __u32 lut_hash(const __u8 *in, int len)
+{
+	__u32 hash = 0;
+	int i;
+
+	for (i = 0; i < len; i++)
+		hash ^= lut[i][in[i]];
+	return hash;
+}
+
 static void test_vectors(const char *path)
 {
 	char fam[8], src[64], dst[64], line[512];
@@ -68,13 +81,13 @@ static void test_vectors(const char *path)
 			continue;
 		}
 		rows++;
-		if (rss_lut_hash(lut, in, 2 * alen) != h2)
+		if (lut_hash(in, 2 * alen) != h2)
 			bad++;
 		p = htons(sport);
 		memcpy(in + 2 * alen, &p, 2);
 		p = htons(dport);
 		memcpy(in + 2 * alen + 2, &p, 2);
-		if (rss_lut_hash(lut, in, 2 * alen + 4) != h4)
+		if (lut_hash(in, 2 * alen + 4) != h4)
 			bad++;
 	}
 	if (f)
