@@ -193,7 +193,7 @@ make_rss_tool_arm64() {
 	mkdir -p "$BUILD/arm64-tools"
 	aarch64-linux-gnu-gcc --sysroot="$BUILD/arm64-root" -O2 -Wall -Werror \
 		-I"$s" -I"$sel/include" -I"$TREE/tools/include/uapi" \
-		-I"$TREE/tools/include" "$s/xdp_redirect_cpu_user.c" \
+		-I"$TREE/tools/include" "$s"/xdp_redirect_cpu_*.c \
 		"$sel/libbpf/libbpf.a" -lelf -lz -lm \
 		-o "$BUILD/arm64-tools/xdp_redirect_cpu"
 }
