@@ -26,6 +26,7 @@ E1000E = "drivers/net/ethernet/intel/e1000e/netdev.c"
 CPUMAP = "kernel/bpf/cpumap.c"
 MVNETA = "drivers/net/ethernet/marvell/mvneta.c"
 TOOL = "samples/bpf/xdp_redirect_cpu_user.c"
+TOOL_TABLE = "samples/bpf/xdp_redirect_cpu_table.c"
 NETA = "hw/net/armada3700_neta.c"
 
 MUTANTS = [
@@ -88,7 +89,7 @@ MUTANTS = [
     dict(id="tool-key-swapped", tree="tool", suite="rss-tool", tests="-",
          what="xdp_redirect_cpu reads its Toeplitz key with bytes swapped "
               "in pairs",
-         file=TOOL,
+         file=TOOL_TABLE,
          old="window |= key[kbit / 8] >> (7 - kbit % 8) & 1;",
          new="window |= key[(kbit / 8) ^ 1] >> (7 - kbit % 8) & 1;"),
     dict(id="mvneta-held-frame-dropped", tree="arm64", suite="drv-mvneta",
