@@ -67,7 +67,8 @@ wait $vm
 	echo "e1000e's stack path, no program, 64-byte UDP to a closed port (as above),"
 	echo "in fresh boots that measure only this, the kernels in turn"
 	echo
-	echo "_$(booted base) and $(booted test), under QEMU TCG on $machine;" \
+	echo "_6.12 without the series ($(booted base)) and with it ($(booted test))," \
+		"under QEMU TCG on $machine;" \
 		"2 boots x 3 runs of 6 s a kernel; median, (varies): the runs spread over 10%_"
 	echo
 	echo "| kernel | packets/s | CPU 1 ns/packet | runs (packets/s) | spread |"
