@@ -77,13 +77,16 @@ kthread_handled() {
 		print n
 	}' "$work/out"
 }
-# Wait (at most 60 s) until the kthreads handled $1 frames, then stop the
-# tool (SIGTERM).
-finish_tool() {
+# Wait (at most 60 s) until the kthreads handled $1 frames.
+wait_handled() {
 	for _ in $(seq 300); do
 		[ "$(kthread_handled)" -ge "$1" ] && break
 		nap 0.2
 	done
+}
+# wait_handled $1, then stop the tool (SIGTERM).
+finish_tool() {
+	wait_handled "$1"
 	kill -TERM "$tool_pid"
 	wait_bounded "$tool_pid" 30
 }
@@ -209,10 +212,7 @@ for kind in "vlan:--vlan 100" "qinq:--vlan 100 --vlan 200" "pppoe:--pppoe 7" \
 		awk '{c[$3] += $2} END {printf "%d %d", c[0], c[1]}')
 	gen --flows 64 --ramp "${kargs[@]}"
 	sent=$((sent + $(awk '{s += $2} END {print s}' "$work/kflows")))
-	for _ in $(seq 300); do
-		[ "$(kthread_handled)" -ge "$sent" ] && break
-		nap 0.2
-	done
+	wait_handled "$sent"
 	nap 0.6	# the next stats line has them all
 	jvals 'cpu(0, stats[-1]).get("kthread", 0)' 'cpu(1, stats[-1]).get("kthread", 0)'
 	got="$((J[0] - ${prev% *})) $((J[1] - ${prev#* }))"
