@@ -22,9 +22,7 @@ what=$1 out=${2:-}
 
 nic_pair pg 10.200.0.1/24
 mac=$(cat /sys/class/net/eth0/address)
-for irq in $(awk -F: '/eth0/ { print $1 }' /proc/interrupts); do
-	echo 2 > "/proc/irq/${irq# }/smp_affinity"
-done
+irqs_on eth0 1
 ip netns exec pg sh -c ". $top/tests/lib-guest.sh; pktgen_setup eth1 $mac 0 0 0 254"
 
 rx_eth0() { cat /sys/class/net/eth0/statistics/rx_packets; }
@@ -111,6 +109,6 @@ echo "XDP_TX: $2 packets/s sent back and received by the peer" >> "$out"
 # TCP: eth0's and eth1's interrupts on CPU 0 with the sender, as on a box
 # whose NIC interrupts all land on one CPU; the reader, or the cpumap
 # entry, on CPU 1.
-irqs_on_cpu0 'eth[01]'
+irqs_on 'eth[01]' 0
 "$top/tests/bench-tcp.sh" eth0 pg eth1 "$out" \
 	"One TCP stream over e1000e (both ports' interrupts on the sender's CPU 0)"

@@ -192,7 +192,7 @@ ip netns del src
 if [ -e /sys/class/net/eth2 ]; then
 	sysctl -qw net.ipv6.conf.eth2.disable_ipv6=1
 	ip link set eth2 up
-	irqs_on_cpu0 eth2
+	irqs_on eth2 0
 	"$top/tests/bench-tcp.sh" eth2 host - "$out" \
 		"One TCP stream from the host, through a tap, into e1000e (its interrupts on CPU 0, the sender outside the VM)"
 	# UDP to sockets: software RSS against RPS and RFS

@@ -79,7 +79,7 @@ if [ -n "${SWRSS_DEMO_HOST:-}" ]; then
 	ip addr add 10.201.0.1/24 dev "$dev"
 	ip link set "$dev" up
 	wait_carrier "$dev"
-	irqs_on_cpu0 "$dev"
+	irqs_on "$dev" 0
 	udp_sink_start "$sink" 9000
 	q=/sys/class/net/$dev/queues/rx-0
 	: > "$SWRSS_RESULTS/demo.dat"

@@ -139,10 +139,11 @@ wait_carrier() {
 	return 1
 }
 
-# Device $1's interrupts on CPU 0, as a one-queue NIC's are
-irqs_on_cpu0() {
+# The interrupts of devices $1 (a regex of /proc/interrupts) on CPU $2
+# alone (CPU 0: as a one-queue NIC's are)
+irqs_on() {
 	for irq in $(awk -F: "/$1/ { print \$1 }" /proc/interrupts); do
-		echo 1 > "/proc/irq/${irq# }/smp_affinity" 2>/dev/null
+		printf %x $((1 << $2)) > "/proc/irq/${irq# }/smp_affinity" 2>/dev/null
 	done
 }
 
