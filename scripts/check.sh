@@ -242,6 +242,11 @@ rss_table_test() {
 rss_table_test > "$check/rss-table-test.tap" 2>&1
 tap_results host/rss-table "$check/rss-table-test.tap"
 grep -A1 '^not ok' "$check/rss-table-test.tap" >&2
+# Its systemd units (samples/bpf/xdp_redirect_cpu*@.service) as systemd
+# reads them; the guest runs their commands (tests/rss-tool.sh)
+"$SWRSS_TOP/tests/host/systemd-units.sh" "$TREE/samples/bpf" > "$check/systemd-units.tap" 2>&1
+tap_results host/systemd-units "$check/systemd-units.tap"
+grep -A2 '^not ok' "$check/systemd-units.tap" >&2
 # wait_for FILE: until the background makes FILE, or stops without it
 wait_for() {
 	while [ ! -e "$1" ] && kill -0 $background_job 2>/dev/null; do

@@ -17,6 +17,8 @@ PKGS=(
 	# the VM and what runs in it
 	qemu-system-x86 qemu-system-arm iproute2 ethtool bpftool xdp-tools
 	iperf3 tcpdump iputils-ping busybox-static procps python3-yaml jq
+	# the check of the tool's systemd units (systemd-analyze)
+	systemd
 	# make bench's plots
 	gnuplot-nox
 	# QEMU with the NETA port (build-qemu.sh): its source package, build

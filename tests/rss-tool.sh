@@ -476,6 +476,155 @@ rc=$?
 check detach-on-sigPIPE "lines read '$(head -c 120 "$work/line")', exit $rc, XDP program id after '$(xdp_prog_id rss0)'" \
 	test "$(grep -c '^{"type":"stats"' "$work/line")" = 1 -a "$rc" = 0 -a -z "$(xdp_prog_id rss0)"
 
+# --- pinned (attach, control, status, detach): steering outlives the
+# tool; under paced traffic, a controller's restart and a program swap
+# (hash to round-robin) lose no frame and keep the link; detach removes
+# everything, and the running controller ends by itself.
+pins=/sys/fs/bpf/xdp_redirect_cpu
+# shellcheck disable=SC2317 # called through check
+nothing_left() { no_xdp_left && [ ! -e "$pins" ]; }
+# pinned_status: status -j's "attached" line, then its totals, in $work/out
+pinned_status() { "$TOOL" status -d rss0 -j > "$work/out"; }
+"$TOOL" attach -d rss0 -p hash -c 0-1 > "$work/attach" 2>&1
+rc=$?
+prog=$(xdp_prog_id rss0)
+pinned_status
+jvals 'events("attached")[-1]["link_id"]' 'events("attached")[-1]["prog_id"]' \
+	'events("attached")[-1]["program_mode"]'
+link=${J[0]} status_prog=${J[1]}
+check pinned-attach-exits-and-stays "exit $rc: $(head -c 300 "$work/attach"); XDP program '$prog', status says link '$link' program '$status_prog' mode ${J[2]}; pins: $(find "$pins/rss0" 2>&1 | tr "\n" " ")" \
+	test "$rc" = 0 -a -n "$prog" -a "$prog" = "$status_prog" -a "${J[2]}" = hash \
+	-a -e "$pins/rss0/link" -a -e "$pins/rss0/cpu_map" -a -e "$pins/rss0/bss"
+ip netns exec rsssrc sh -c ". $top/tests/lib-guest.sh
+	pktgen_setup rss1 $dut_mac 0 0 2000 64 1"
+"$TOOL" control -d rss0 -j -i 0.5 > "$work/ctl1" 2> "$work/ctl1.err" &
+ctl1=$!
+pktgen_start rsssrc
+gen=$!
+# wait_ctl FILE FRAMES: until the controller writing FILE saw the
+# kthreads handle FRAMES frames (60 s at most)
+wait_ctl() {
+	for _ in $(seq 300); do
+		[ "$(awk '/^\{"type":"stats"/ { l = $0 } END {
+			n = 0
+			while (match(l, /"kthread":[0-9]+/)) {
+				n += substr(l, RSTART + 10, RLENGTH - 10)
+				l = substr(l, RSTART + RLENGTH)
+			}
+			print n }' "$1")" -ge "$2" ] && return 0
+		nap 0.2
+	done
+	return 1
+}
+wait_ctl "$work/ctl1" 300
+kill -TERM "$ctl1"
+wait_bounded "$ctl1" 30
+ctl1_rc=$?
+after_ctl1=$(xdp_prog_id rss0)
+"$TOOL" control -d rss0 -j -i 0.5 > "$work/ctl2" 2> "$work/ctl2.err" &
+ctl2=$!
+wait_ctl "$work/ctl2" 600
+"$TOOL" control -d rss0 -t 1 > /dev/null 2> "$work/ctl3.err"
+ctl3_rc=$?
+"$TOOL" attach -d rss0 -p round-robin -c 0-1 > "$work/attach" 2>&1
+swap_rc=$?
+swapped=$(xdp_prog_id rss0)
+for _ in $(seq 100); do
+	grep -q '"type":"attach"' "$work/ctl2" && break
+	nap 0.2
+done
+wait_ctl "$work/ctl2" 900
+pktgen_stop rsssrc
+wait_bounded "$gen" 30
+# shellcheck disable=SC2016 # awk's own $2
+sent=$(ip netns exec rsssrc awk '/pkts-sofar/ {print $2}' /proc/net/pktgen/rss1)
+ip netns exec rsssrc sh -c ". $top/tests/lib-guest.sh
+	pgset kpktgend_0 rem_device_all"
+for _ in $(seq 50); do
+	pinned_status
+	jvals 'handled(events("totals")[-1])'
+	[ "${J[0]}" = "$sent" ] && break
+	nap 0.2
+done
+jvals 'events("attached")[-1]["link_id"]' 'events("attached")[-1]["program_mode"]' \
+	'events("totals")[-1]["rx"]' 'handled(events("totals")[-1])' \
+	'sum(c["enqueue_drops"] + c["kthread_drops"] for c in events("totals")[-1]["cpus"])' \
+	'all(c["kthread"] > 0 for c in events("totals")[-1]["cpus"])'
+check pinned-controller-restart-and-swap-lose-nothing "sent $sent, rx ${J[2]}, handled ${J[3]}, dropped ${J[4]}, both CPUs ${J[5]}; link $link -> ${J[0]}, program $prog -> $swapped (${J[1]}), after the first controller '$after_ctl1' (exit $ctl1_rc); second controller's attach event: $(grep -c '"type":"attach"' "$work/ctl2"); swap exit $swap_rc: $(head -c 200 "$work/attach")" \
+	test -n "$sent" -a "$sent" -gt 900 -a "${J[2]}" = "$sent" -a "${J[3]}" = "$sent" \
+	-a "${J[4]}" = 0 -a "${J[5]}" = True -a "${J[0]}" = "$link" -a "${J[1]}" = round-robin \
+	-a "$ctl1_rc" = 0 -a "$after_ctl1" = "$prog" -a "$swap_rc" = 0 \
+	-a -n "$swapped" -a "$swapped" != "$prog" \
+	-a "$(grep -c '"type":"attach"' "$work/ctl2")" = 1
+check pinned-one-controller "exit $ctl3_rc: $(cat "$work/ctl3.err")" \
+	test "$ctl3_rc" = 1 -a "$(grep -c 'rss0: another controller runs' "$work/ctl3.err")" = 1
+"$TOOL" -d rss0 > /dev/null 2> "$work/bad.err"
+rc=$?
+"$TOOL" attach -d rss0 -m skb > /dev/null 2> "$work/bad2.err"
+rc2=$?
+check bad-input-pinned-already "exit $rc and $rc2: $(cat "$work/bad.err" "$work/bad2.err"); program $swapped -> $(xdp_prog_id rss0)" \
+	test "$rc" = 1 -a "$rc2" = 1 -a "$(xdp_prog_id rss0)" = "$swapped" \
+	-a "$(grep -c 'steered by a pinned xdp_redirect_cpu' "$work/bad.err")" = 1 \
+	-a "$(grep -c 'runs in native mode: detach it to change --mode' "$work/bad2.err")" = 1
+"$TOOL" detach -d rss0 > "$work/detach" 2>&1
+rc=$?
+wait_bounded "$ctl2" 30
+ctl2_rc=$?
+check pinned-detach-removes-everything "exit $rc: $(cat "$work/detach"); controller exit $ctl2_rc; XDP '$(xdp_prog_id rss0)'; pins: $(find "$pins" 2>&1 | head -c 200)" \
+	test "$rc" = 0 -a "$ctl2_rc" = 0 -a -z "$(xdp_prog_id rss0)" -a ! -e "$pins"
+check pinned-detach-left-no-program "one of the tool's programs is still loaded" \
+	no_xdp_left
+
+# --- the systemd units' commands as the units give them (the VM runs no
+# systemd; make check verifies the units on the host): the unit's start
+# attaches, the controller unit's runs with its --quiet and the
+# CONTROL_OPTS of a .conf, the reload swaps the program under it, and
+# the stop, after the controller's, detaches.
+units=$top/build/linux/samples/bpf
+# unit_cmd UNIT KEY: the command line KEY= of UNIT, for rss0, with
+# $ATTACH_OPTS and $CONTROL_OPTS split on spaces as systemd splits them,
+# in array UC
+unit_cmd() {
+	local w o line
+	UC=()
+	read -ra line <<< "$(sed -n "s|^$2=||p" "$units/$1")"
+	for w in "${line[@]}"; do
+		case $w in
+		\$ATTACH_OPTS) read -ra o <<< "$ATTACH_OPTS"; UC+=("${o[@]}") ;;
+		\$CONTROL_OPTS) read -ra o <<< "$CONTROL_OPTS"; UC+=("${o[@]}") ;;
+		/usr/local/sbin/xdp_redirect_cpu) UC+=("$TOOL") ;;
+		*) UC+=("${w//%[iI]/rss0}") ;;
+		esac
+	done
+}
+ATTACH_OPTS="-p hash -c 0-1" CONTROL_OPTS="--rebalance --json"
+unit_cmd xdp_redirect_cpu@.service ExecStart
+"${UC[@]}" > "$work/unit" 2>&1
+rc1=$?
+p1=$(xdp_prog_id rss0)
+unit_cmd xdp_redirect_cpu-control@.service ExecStart
+"${UC[@]}" > "$work/unit-ctl" 2>&1 &
+uctl=$!
+ATTACH_OPTS="-p round-robin -c 0-1"
+unit_cmd xdp_redirect_cpu@.service ExecReload
+"${UC[@]}" >> "$work/unit" 2>&1
+rc2=$?
+p2=$(xdp_prog_id rss0)
+for _ in $(seq 100); do
+	grep -q '"type":"attach"' "$work/unit-ctl" && break
+	nap 0.2
+done
+kill -TERM "$uctl"
+wait_bounded "$uctl" 30
+rcc=$?
+unit_cmd xdp_redirect_cpu@.service ExecStop
+"${UC[@]}" >> "$work/unit" 2>&1
+rc3=$?
+check systemd-unit-commands "start $rc1, reload $rc2, stop $rc3, controller $rcc: $(head -c 300 "$work/unit"); controller: $(head -c 300 "$work/unit-ctl"); program '$p1' -> '$p2' -> '$(xdp_prog_id rss0)'" \
+	test "$rc1 $rc2 $rc3 $rcc" = "0 0 0 0" -a -n "$p1" -a -n "$p2" -a "$p1" != "$p2" \
+	-a "$(grep -c '"type":"attach"' "$work/unit-ctl")" = 1 \
+	-a "$(grep -c '"type":"stats"' "$work/unit-ctl")" = 0 -a -z "$(xdp_prog_id rss0)" -a ! -e "$pins"
+
 # --- bad input: the message and the exit status, then nothing attached
 # (a program one left would still be there: checked once, after them all,
 # with the tool's only process each: every exec costs seconds on the
@@ -533,8 +682,19 @@ bad quiet-with-interval 2 "interval sets how often statistics come" -d rss0 --qu
 bad attach-option-without-dev 2 "interval needs an interface" -i 1 --flow tcp,10.0.0.1,10.0.0.2,1,2
 bad flow-extra-field 2 "malformed flow" --flow 'tcp,10.0.0.1,10.0.0.2,1,2,"'
 bad flow-empty-field 2 "malformed flow" --flow tcp,10.0.0.1,,10.0.0.2
-check bad-input-left-nothing "an XDP program, or one of the tool's, is left after the bad inputs" \
-	no_xdp_left
+# the commands: what each takes, and one that is not there
+bad command-unknown 2 "unknown command 'start' \\(attach, status, detach or control\\)" start -d rss0
+bad command-without-dev 2 "no interface given" status
+bad attach-with-interval 2 "attach takes no --interval" attach -d rss0 -i 1
+bad attach-with-force 2 "attach takes no --force" attach -d rss0 -F
+bad control-with-cpu 2 "control takes no --cpu" control -d rss0 -c 0
+bad status-with-rebalance 2 "status takes no --rebalance" status -d rss0 --rebalance
+bad detach-with-json 2 "detach takes no --json" detach -d rss0 -j
+bad control-not-attached 1 "rss0: not attached by xdp_redirect_cpu attach" control -d rss0
+bad status-not-attached 1 "rss0: not attached by xdp_redirect_cpu attach" status -d rss0
+bad detach-not-attached 1 "rss0: nothing pinned by xdp_redirect_cpu attach" detach -d rss0
+check bad-input-left-nothing "an XDP program, or one of the tool's, is left after the bad inputs; pins: $(find "$pins" 2>&1 | head -c 200)" \
+	nothing_left
 "$TOOL" --version > "$work/version" 2>&1
 rc=$?
 check version "exit $rc: $(head -c 200 "$work/version")" \
@@ -604,11 +764,30 @@ if [ -e /sys/class/net/eth1 ]; then
 	# e1000e strips the tag into the descriptor, the driver gives it
 	# through the rx_vlan_tag kfunc
 	vlan_check vlan-tag-kept-through-cpumap-e1000e eth0 rsse eth1
+	# pinned: a swap replaces the program in place, where a detach and
+	# an attach would reset the port (its carrier goes down and up)
+	"$TOOL" attach -d eth0 -p hash -c 0-1 > "$work/attach" 2>&1
+	rc=$?
+	wait_carrier eth0 rsse eth1
+	cc=$(cat /sys/class/net/eth0/carrier_changes)
+	p1=$(xdp_prog_id eth0)
+	"$TOOL" attach -d eth0 -p round-robin -c 0-1 > "$work/attach2" 2>&1
+	rc2=$?
+	p2=$(xdp_prog_id eth0)
+	nap 1
+	cc2=$(cat /sys/class/net/eth0/carrier_changes)
+	"$TOOL" detach -d eth0 > "$work/detach" 2>&1
+	rc3=$?
+	wait_carrier eth0 rsse eth1
+	check pinned-swap-keeps-the-e1000e-link "attach exit $rc, swap exit $rc2, detach exit $rc3: $(cat "$work/attach" "$work/attach2" "$work/detach" | head -c 300); program '$p1' -> '$p2' -> '$(xdp_prog_id eth0)'; carrier changes $cc -> $cc2" \
+		test "$rc $rc2 $rc3" = "0 0 0" -a -n "$p1" -a -n "$p2" -a "$p1" != "$p2" \
+		-a "$cc" = "$cc2" -a -z "$(xdp_prog_id eth0)"
 	ip -n rsse link set eth1 netns 1
 	ip netns del rsse
 else
 	not_ok hw-mode-e1000e-toeplitz "the VM has no eth0 and eth1 (vm.sh -n 2)"
 	not_ok vlan-tag-kept-through-cpumap-e1000e "the VM has no eth0 and eth1 (vm.sh -n 2)"
+	not_ok pinned-swap-keeps-the-e1000e-link "the VM has no eth0 and eth1 (vm.sh -n 2)"
 fi
 
 echo "1..$n"
