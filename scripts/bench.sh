@@ -10,11 +10,8 @@ set -euo pipefail
 "$SWRSS_TOP/scripts/build-kernel.sh" test
 "$SWRSS_TOP/scripts/selftests.sh"
 # The base kernel (6.12 without the series), for e1000e's stack path
-# before the series; built once, from a worktree at the base tag.
-base_tree=$BUILD/linux-base
-[ -d "$base_tree" ] ||
-	git -C "$TREE" worktree add -q --detach "$base_tree" "$BASE_TAG"
-TREE=$base_tree "$SWRSS_TOP/scripts/build-kernel.sh" base
+# before the series
+"$SWRSS_TOP/scripts/build-kernel.sh" base
 # e1000e's stack path without a program, on the base kernel and on the
 # series' (the test kernel), side by side: VMs that measure only that,
 # right after boot, the two kernels taking turns, two boots each (three

@@ -4,6 +4,8 @@
 #          -> build/obj-test
 #   debug  x86_64.config + debug.config (KASAN, lockdep, kmemleak, ...)
 #   arm64  configs/arm64.config on arm64 tinyconfig, cross-built
+#   base   as test, from 6.12 without the series (build/linux-base, a
+#          worktree of the tree at its base tag) -> build/obj-base
 # Every option a fragment asks for must survive olddefconfig: a fragment
 # line that Kconfig silently drops fails the build instead.  SWRSS_JOBS
 # sets make's -j (default: every CPU).
@@ -16,7 +18,19 @@ frags=("$SWRSS_TOP/configs/x86_64.config")
 kargs=(ARCH=x86_64)
 target=bzImage
 case $flavour in
-test|base) frags+=("$SWRSS_TOP/configs/bench.config") ;;
+test) frags+=("$SWRSS_TOP/configs/bench.config") ;;
+base)
+	frags+=("$SWRSS_TOP/configs/bench.config")
+	base_tree=$BUILD/linux-base
+	want=$(git -C "$TREE" rev-parse "$BASE_TAG^{commit}")
+	# made again if missing, stale (a tree made anew) or at another base
+	if [ "$(git -C "$base_tree" rev-parse HEAD 2>/dev/null)" != "$want" ]; then
+		rm -rf "$base_tree"
+		git -C "$TREE" worktree prune
+		git -C "$TREE" worktree add -q --detach "$base_tree" "$want"
+	fi
+	TREE=$base_tree
+	;;
 debug) frags+=("$SWRSS_TOP/configs/debug.config") ;;
 arm64)
 	frags=("$SWRSS_TOP/configs/arm64.config")

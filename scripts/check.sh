@@ -90,6 +90,7 @@ run_suites() {
 	debug-veth) echo net-cpumap page-pool ;;
 	debug-nic) echo drv-xdp-e1000e page-pool ;;
 	debug-tool) echo rss-tool drv-xdp-e1000e-cycles page-pool ;;
+	base-tool) echo rss-tool-base page-pool ;;
 	arm64) echo mvneta drv-xdp-mvneta page-pool ;;
 	esac
 }
@@ -99,12 +100,14 @@ run_suites() {
 # NICs.  DMA bounces ($BOUNCE), veth's run too: nothing there maps DMA,
 # but nothing should.
 vm_x86() {
-	local k=$1 part=$2 run=$3 mem=1024 t=1200 nics=2 args=$BOUNCE rc=0
+	local k=$1 part=$2 run=$3 mem=1024 t=1200 nics=2 cpus=2 args=$BOUNCE rc=0
 	[ -f "$(kernel_image "$k")" ] || { result FAIL "vm/$run" "no kernel"; return; }
 	[ "$k" = debug ] && mem=2048 t=2400
 	[ "$part" = veth ] && nics=0
+	# autoscale from two CPUs to three
+	[ "$part" = base-tool ] && nics=0 cpus=3
 	mark "vm $run"
-	timed "vm-$run" "$S/vm.sh" -q -s -k "$k" -n $nics -m $mem -t $t ${args:+-a "$args"} \
+	timed "vm-$run" "$S/vm.sh" -q -s -k "$k" -c $cpus -n $nics -m $mem -t $t ${args:+-a "$args"} \
 		-o "$check/vm-$run" -- "$SWRSS_TOP/tests/guest-tests.sh" "$k" "$part" || rc=$?
 	mark "vm $run done"
 	vm_results "$run" "$check/vm-$run" $rc $(run_suites "$run")
@@ -208,10 +211,20 @@ gate_complete() {
 }
 root_ready=$check/arm64-root-ready
 qemu_ready=$check/qemu-ready
+# The base kernel (6.12 without the series, the test kernel's
+# configuration), for the tool's run there
+base_ready=$check/base-ready
+base_kernel() {
+	mark "build base"
+	timed_result build-base build/base "$S/build-kernel.sh" base &&
+		touch "$base_ready"
+	mark "built base"
+}
 background() {
 	renice -n 19 -p $BASHPID >/dev/null
 	arm64_root && touch "$root_ready"
 	qemu && touch "$qemu_ready"
+	base_kernel
 }
 background &
 background_job=$!
@@ -231,10 +244,12 @@ fi
 mutants_apply kernel "$TREE"
 # The software-RSS tool's steering policy (the Toeplitz hash, the
 # indirection table's fill, grow, shrink and rebalance: the series'
-# samples/bpf/xdp_redirect_cpu_table.c) in unit tests on the host
+# samples/bpf/xdp_redirect_cpu_table.c) in unit tests on the host,
+# under AddressSanitizer and UBSan
 rss_table_test() {
 	local bin=$check/rss-table-test
-	gcc -O2 -Wall -Werror -I"$TREE/samples/bpf" -o "$bin" \
+	gcc -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-Wall -Werror -I"$TREE/samples/bpf" -o "$bin" \
 		"$SWRSS_TOP/tests/host/rss-table-test.c" \
 		"$TREE/samples/bpf/xdp_redirect_cpu_table.c" -lm || return
 	"$bin" "$SWRSS_TOP/tests/data/rss-toeplitz-vectors.tsv"
@@ -306,6 +321,13 @@ if [ -n "$selftests" ]; then
 	wait -n $tool_job $veth_job $nic_job 2>/dev/null
 	arm64_run
 	wait $tool_job $veth_job $nic_job 2>/dev/null
+	# the tool on the base kernel, three vCPUs: short, once the base
+	# kernel is there
+	if wait_for "$base_ready"; then
+		vm_x86 base base-tool base-tool
+	else
+		result FAIL "vm/base-tool" "no base kernel"
+	fi
 else
 	arm64_run
 fi

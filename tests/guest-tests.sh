@@ -1,12 +1,15 @@
 #!/bin/sh
 # Runs inside the VM (see scripts/vm.sh): the selftest suites, each one's
 # TAP output saved as <suite>.tap in the result directory.  $1 is the
-# kernel flavour (test or debug); $2 picks the suites: "veth" (the cpumap
-# suite, on veth), "nic" (the driver suite, on the VM's two e1000e),
-# "tool" (the software-RSS tool's suite, on veth and the two e1000e) or
-# "all" (the default).  make check runs them as three VMs of the debug
+# kernel flavour (test, debug or base); $2 picks the suites: "veth" (the
+# cpumap suite, on veth), "nic" (the driver suite, on the VM's two
+# e1000e), "tool" (the software-RSS tool's suite, on veth and the two
+# e1000e), "all" (the default: those three) or "base-tool" (the tool's
+# suite for the base kernel, 6.12 without the series, on veth, three
+# vCPUs).  make check runs the first three as three VMs of the debug
 # kernel, two at a time, one for each part (the tool's also runs the
-# driver suite's attach/detach cycles, see below).  Every run ends with the
+# driver suite's attach/detach cycles, see below), and base-tool on the
+# base kernel.  Every run ends with the
 # page_pool leak check (tests/page-pool-leaks.sh) and, on the debug
 # kernel, a kmemleak scan, whose reports reach the kernel log gate.
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,8 +20,8 @@ part=${2:-all}
 . "$top/tests/lib-guest.sh"
 
 case $part in
-all|veth|nic|tool) ;;
-*) echo "guest-tests.sh: suites are all, veth, nic or tool, not $part" >&2; exit 2 ;;
+all|veth|nic|tool|base-tool) ;;
+*) echo "guest-tests.sh: suites are all, veth, nic, tool or base-tool, not $part" >&2; exit 2 ;;
 esac
 
 # Debug kernel: no automatic kmemleak scan every 10 minutes (each walks
@@ -38,6 +41,8 @@ runs() { [ "$part" = all ] || [ "$part" = "$1" ]; }
 [ "$flavour" != debug ] || export KSFT_MACHINE_SLOW=yes
 runs veth && run_suite net-cpumap "$sel/cpumap/xdp_cpumap"
 runs tool && run_suite rss-tool "$top/tests/rss-tool.sh" "$sel/xdp_redirect_cpu"
+[ "$part" != base-tool ] ||
+	run_suite rss-tool-base "$top/tests/rss-tool-base.sh" "$sel/xdp_redirect_cpu"
 # Driver XDP on the two e1000e of the VM's hub (vm.sh -n 2): eth0 is the
 # device under test, eth1 its peer.  The suite's attach/detach cycles
 # (each a reset of the port, minutes on the debug kernel) run in the

@@ -216,6 +216,33 @@ static void test_grow_shrink(void)
 	       "shrink-to-no-cpu-refused", "accepted");
 }
 
+/* CPU numbers far above the first 64, up to the last one the tool
+ * steers to: filled, grown and shrunk as the low ones (make check
+ * builds this test with AddressSanitizer, which catches an array of the
+ * policy indexed past its end)
+ */
+static void test_high_cpus(void)
+{
+	int cpus[4] = { 70, 513, RSS_MAX_CPUS - 1, 900 };
+	unsigned int counts[RSS_MAX_CPUS];
+	__u32 table[B];
+	int grown, shrunk;
+
+	rss_table_fill(table, B, cpus, 3, NULL);
+	grown = rss_table_grow(table, B, cpus, 3, cpus[3]);
+	rss_table_counts(table, B, counts);
+	result(grown == B / 4 && spread(table, cpus, 4) == 0 &&
+	       counts[cpus[3]] == B / 4, "high-cpu-numbers-grow",
+	       "moved %d, CPU %d has %u buckets, spread %u", grown, cpus[3],
+	       counts[cpus[3]], spread(table, cpus, 4));
+	cpus[1] = cpus[3];
+	shrunk = rss_table_shrink(table, B, cpus, 3, 513);
+	rss_table_counts(table, B, counts);
+	result(shrunk == B / 4 && !counts[513] && spread(table, cpus, 3) <= 1,
+	       "high-cpu-numbers-shrink", "moved %d, CPU 513 keeps %u, spread %u",
+	       shrunk, counts[513], spread(table, cpus, 3));
+}
+
 /* A 3:1 table (weights or a rebalance made it) grows to three CPUs:
  * the two keep their ratio.
  */
@@ -333,6 +360,7 @@ int main(int argc, char **argv)
 	test_fill();
 	test_grow_shrink();
 	test_grow_keeps_ratio();
+	test_high_cpus();
 	test_rebalance();
 	test_smooth();
 	printf("1..%d\n", ran);
