@@ -213,8 +213,10 @@ root_ready=$check/arm64-root-ready
 qemu_ready=$check/qemu-ready
 # The base kernel (6.12 without the series, the test kernel's
 # configuration), for the tool's run there
-base_ready=$check/base-ready
+base_ready=$check/base-ready tree_ready=$check/tree-ready
 base_kernel() {
+	# its worktree comes from the tree, which the front makes
+	while [ ! -e "$tree_ready" ]; do sleep 2; done
 	mark "build base"
 	timed_result build-base build/base "$S/build-kernel.sh" base &&
 		touch "$base_ready"
@@ -241,6 +243,7 @@ if ! timed tree "$S/tree.sh"; then
 	kill_tree $background_job
 	exit 1
 fi
+touch "$tree_ready"
 mutants_apply kernel "$TREE"
 # The software-RSS tool's steering policy (the Toeplitz hash, the
 # indirection table's fill, grow, shrink and rebalance: the series'
