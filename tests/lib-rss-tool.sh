@@ -149,6 +149,38 @@ hash_flows_check() {
 		test "$got" = "$expect" -a "$spread" = ok
 }
 
+# autoscale_check NAME NAME-FEWEST LAST MIN FLOWS MOVED: autoscale over
+# CPUs 0 to LAST, from MIN of them, under FLOWS paced flows: one CPU more
+# under the load, one fewer after it (thresholds below what the debug
+# kernel takes a second on a slow machine; traffic until CPU LAST has
+# taken frames after the first event).  NAME checks the sets of the two
+# events and that CPU LAST handled frames, NAME-FEWEST that each moved
+# MOVED buckets.
+autoscale_check() {
+	local last=$3 min=$4 up down
+	up=$(seq -s, 0 "$last") down=$(seq -s, 0 $((last - 1)))
+	start_tool -p hash -c "0-$last" --autoscale --scale-min "$min" --scale-up 100 \
+		--scale-down 10 --scale-hold 1 -i 1
+	paced "$5" 90 "bool(events('autoscale')) and any(cpu($last, s).get('kthread_pps', 0) > 0 for s in stats if s['time'] > events('autoscale')[0]['time'])"
+	wait_event "$work/out" autoscale 2
+	kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
+	jvals "[e['active'] for e in events('autoscale')][:2] == [[$up], [$down]] and cpu($last)['kthread'] > 0" \
+		"[e['active'] for e in events('autoscale')]" "cpu($last).get('kthread', 0)" \
+		"[e['moved'] for e in events('autoscale')][:2] == [$6, $6]" "[e['moved'] for e in events('autoscale')]"
+	check "$1" "events: ${J[1]}, cpu$last handled ${J[2]}" test "${J[0]}" = True
+	check "$2" "moved: ${J[4]}" test "${J[3]}" = True
+}
+
+# wait_event FILE TYPE [N]: until the tool's JSON in FILE has N (1)
+# events of TYPE, 30 s at most
+wait_event() {
+	for _ in $(seq 150); do
+		[ "$(grep -c "^{\"type\":\"$2\"" "$1")" -ge "${3:-1}" ] && return 0
+		nap 0.2
+	done
+	return 1
+}
+
 # The end of a suite: its plan, the helper and the veth pair gone; exits
 # with the verdict
 rss_tool_end() {

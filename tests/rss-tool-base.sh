@@ -23,18 +23,7 @@ hash_flows_check hash-flows-stay-on-their-cpu-3-cpus 3
 # --- autoscale between two CPUs (--scale-min) and three, 256 flows:
 # growing moves 42 of 128 buckets to CPU 2 (a third, from both others),
 # shrinking moves them back, and CPU 2 handles frames in between
-start_tool -p hash -c 0-2 --autoscale --scale-min 2 --scale-up 100 --scale-down 10 \
-	--scale-hold 1 -i 1
-paced 256 90 'bool(events("autoscale")) and any(cpu(2, s).get("kthread_pps", 0) > 0 for s in stats if s["time"] > events("autoscale")[0]["time"])'
-for _ in $(seq 60); do
-	[ "$(grep -c '^{"type":"autoscale"' "$work/out")" -ge 2 ] && break
-	nap 0.5
-done
-kill -TERM "$tool_pid"; wait_bounded "$tool_pid" 30
-jvals '[e["active"] for e in events("autoscale")][:2] == [[0, 1, 2], [0, 1]] and cpu(2)["kthread"] > 0' \
-	'[e["active"] for e in events("autoscale")]' 'cpu(2).get("kthread", 0)' \
-	'[e["moved"] for e in events("autoscale")][:2] == [42, 42]' '[e["moved"] for e in events("autoscale")]'
-check autoscale-2-to-3-cpus-and-back "events: ${J[1]}, cpu2 handled ${J[2]}" test "${J[0]}" = True
-check autoscale-2-to-3-moves-the-fewest-buckets "moved: ${J[4]}" test "${J[3]}" = True
+autoscale_check autoscale-2-to-3-cpus-and-back autoscale-2-to-3-moves-the-fewest-buckets \
+	2 2 256 42
 
 rss_tool_end
