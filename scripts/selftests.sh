@@ -3,7 +3,7 @@
 # kernel (the test kernel, or SWRSS_X86_KERNEL's, see lib.sh),
 # into build/selftests/<suite> (the guest runs them from there), and the
 # software-RSS tool, samples/bpf/xdp_redirect_cpu, in the kernel tree
-# (and a copy in build/selftests).
+# (and a copy in build/selftests, with its systemd units).
 # "selftests.sh arm64" cross-builds the driver suite for the arm64 guest
 # instead, against the arm64 kernel's BTF, into build/selftests-arm64/xdp,
 # with the arm64 root (arm64-root.sh) as the compiler's sysroot: its libc,
@@ -47,6 +47,6 @@ done
 info "building samples/bpf/xdp_redirect_cpu"
 make_rss_tool >"$sel/xdp_redirect_cpu.log" 2>&1 ||
 	{ tail -n 30 "$sel/xdp_redirect_cpu.log" >&2; die "xdp_redirect_cpu failed to build"; }
-# make check's tool tests run this copy: the series gate rebuilds the
-# tree's at older commits meanwhile
-cp "$TREE/samples/bpf/xdp_redirect_cpu" "$sel/xdp_redirect_cpu"
+# make check's tool tests run this copy, and read these units: the series
+# gate checks out older commits of the tree meanwhile
+cp "$TREE/samples/bpf/xdp_redirect_cpu" "$TREE"/samples/bpf/xdp_redirect_cpu*@.service "$sel/"

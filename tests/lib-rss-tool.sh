@@ -8,6 +8,9 @@
 work=$(mktemp -d)
 # The tool runs some sixty times: from the guest's tmpfs, not from the
 # host's tree over 9p, uncached, where each run reads the binary again
+# (its systemd units are beside it: tool_dir)
+# shellcheck disable=SC2034 # the suites read it
+tool_dir=$(cd "$(dirname "$TOOL")" && pwd)
 cp "$TOOL" "$work/xdp_redirect_cpu" && TOOL=$work/xdp_redirect_cpu
 # nap SECONDS: a sleep without a process, as every exec costs seconds on
 # the debug kernel: a read that times out on a FIFO nobody writes to

@@ -474,7 +474,7 @@ check pinned-stale-state-cleared "attach $rc1, controller after the device went 
 # attaches, the controller unit's runs with its --quiet and the
 # CONTROL_OPTS of a .conf, the reload swaps the program under it, and
 # the stop, after the controller's, detaches.
-units=$top/build/linux/samples/bpf
+units=$tool_dir
 # unit_cmd UNIT KEY: the command line KEY= of UNIT, for rss0, with
 # $ATTACH_OPTS and $CONTROL_OPTS split on spaces as systemd splits them,
 # in array UC
