@@ -65,8 +65,8 @@ start_tool() {
 	done
 	return 1
 }
-# Frames the kthreads handled, summed over CPUs, in the tool's newest
-# stats line.
+# kthread_handled [FILE]: frames the kthreads handled, summed over CPUs,
+# in the newest stats line of the tool's JSON in FILE ($work/out).
 kthread_handled() {
 	awk '/^\{"type":"stats"/ { l = $0 }
 	END {
@@ -76,12 +76,13 @@ kthread_handled() {
 			l = substr(l, RSTART + RLENGTH)
 		}
 		print n
-	}' "$work/out"
+	}' "${1:-$work/out}"
 }
-# Wait (at most 60 s) until the kthreads handled $1 frames.
+# wait_handled FRAMES [FILE]: wait (at most 60 s) until the kthreads
+# handled FRAMES frames, as the tool writing FILE ($work/out) saw them.
 wait_handled() {
 	for _ in $(seq 300); do
-		[ "$(kthread_handled)" -ge "$1" ] && break
+		[ "$(kthread_handled "${2:-}")" -ge "$1" ] && break
 		nap 0.2
 	done
 }

@@ -361,36 +361,21 @@ ip netns exec rsssrc sh -c ". $top/tests/lib-guest.sh
 ctl1=$!
 pktgen_start rsssrc
 gen=$!
-# wait_ctl FILE FRAMES: until the controller writing FILE saw the
-# kthreads handle FRAMES frames (60 s at most)
-wait_ctl() {
-	for _ in $(seq 300); do
-		[ "$(awk '/^\{"type":"stats"/ { l = $0 } END {
-			n = 0
-			while (match(l, /"kthread":[0-9]+/)) {
-				n += substr(l, RSTART + 10, RLENGTH - 10)
-				l = substr(l, RSTART + RLENGTH)
-			}
-			print n }' "$1")" -ge "$2" ] && return 0
-		nap 0.2
-	done
-	return 1
-}
-wait_ctl "$work/ctl1" 300
+wait_handled 300 "$work/ctl1"
 kill -TERM "$ctl1"
 wait_bounded "$ctl1" 30
 ctl1_rc=$?
 after_ctl1=$(xdp_prog_id rss0)
 "$TOOL" control -d rss0 -j -i 0.5 > "$work/ctl2" 2> "$work/ctl2.err" &
 ctl2=$!
-wait_ctl "$work/ctl2" 600
+wait_handled 600 "$work/ctl2"
 "$TOOL" control -d rss0 -t 1 > /dev/null 2> "$work/ctl3.err"
 ctl3_rc=$?
 "$TOOL" attach -d rss0 -p round-robin -c 0-1 -r drop > "$work/attach" 2>&1
 swap_rc=$?
 swapped=$(xdp_prog_id rss0)
 wait_event "$work/ctl2" attach
-wait_ctl "$work/ctl2" 900
+wait_handled 900 "$work/ctl2"
 pktgen_stop rsssrc
 wait_bounded "$gen" 30
 # shellcheck disable=SC2016 # awk's own $2
