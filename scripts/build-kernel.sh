@@ -6,6 +6,7 @@
 #   arm64  configs/arm64.config on arm64 tinyconfig, cross-built
 #   base   as test, from 6.12 without the series (build/linux-base, a
 #          worktree of the tree at its base tag) -> build/obj-base
+# Every flavour also has configs/virtme-ng.config (what vng needs).
 # Every option a fragment asks for must survive olddefconfig: a fragment
 # line that Kconfig silently drops fails the build instead.  SWRSS_JOBS
 # sets make's -j (default: every CPU).
@@ -14,7 +15,7 @@ set -euo pipefail
 
 flavour=${1:?usage: build-kernel.sh test|debug|arm64|base}
 obj=$BUILD/obj-$flavour
-frags=("$SWRSS_TOP/configs/x86_64.config")
+frags=("$SWRSS_TOP/configs/x86_64.config" "$SWRSS_TOP/configs/virtme-ng.config")
 kargs=(ARCH=x86_64)
 target=bzImage
 case $flavour in
@@ -33,7 +34,7 @@ base)
 	;;
 debug) frags+=("$SWRSS_TOP/configs/debug.config") ;;
 arm64)
-	frags=("$SWRSS_TOP/configs/arm64.config")
+	frags=("$SWRSS_TOP/configs/arm64.config" "$SWRSS_TOP/configs/virtme-ng.config")
 	kargs=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 	target=Image
 	;;

@@ -87,9 +87,9 @@ BOUNCE=swiotlb=65536,force
 # tests/arm64-tests.sh): one that is missing fails.
 run_suites() {
 	case $1 in
-	debug-veth) echo net-cpumap page-pool ;;
-	debug-nic) echo drv-xdp-e1000e page-pool ;;
-	debug-tool) echo rss-tool drv-xdp-e1000e-cycles page-pool ;;
+	debug-veth) echo net-cpumap net-cpumap-kselftest page-pool ;;
+	debug-nic) echo drv-xdp-e1000e drv-xdp-e1000e-kselftest page-pool ;;
+	debug-tool) echo rss-tool page-pool ;;
 	base-tool) echo rss-tool-base page-pool ;;
 	arm64) echo mvneta drv-xdp-mvneta page-pool ;;
 	esac

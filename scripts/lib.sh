@@ -50,6 +50,9 @@ X86_KERNEL=${SWRSS_X86_KERNEL:-test}
 # The host's libbpf and bootstrap bpftool, shared by the selftests and
 # the tool (selftests.sh, make_rss_tool).
 BPF_TOOLS=$BUILD/selftests/tools
+# The series' kselftest suites (selftests.sh installs them in
+# build/selftests/kselftest)
+KSFT_TARGETS="net/cpumap drivers/net/xdp"
 
 # The kernel image of a flavour (see build-kernel.sh).
 kernel_image() {

@@ -34,7 +34,7 @@ MUTANTS=$SWRSS_TOP/tests/mutants.py
 prepare() {
 	"$S/deps.sh" && "$S/tree.sh" || die "no kernel tree"
 	"$S/build-kernel.sh" test || die "test kernel"
-	[ -x "$BUILD/selftests/xdp/xdp_drv" ] || "$S/selftests.sh" || die "selftests"
+	[ -x "$BUILD/selftests/kselftest/drivers/net/xdp/xdp_drv" ] || "$S/selftests.sh" || die "selftests"
 	if [ -n "$(mutants_on arm64 qemu)" ]; then
 		"$S/build-kernel.sh" arm64 || die "arm64 kernel"
 		"$S/build-qemu.sh" || die "QEMU"

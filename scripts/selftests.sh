@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build the series' selftests on the host, against the BTF of the x86_64
-# kernel (the test kernel, or SWRSS_X86_KERNEL's, see lib.sh),
-# into build/selftests/<suite> (the guest runs them from there), and the
+# kernel (the test kernel, or SWRSS_X86_KERNEL's, see lib.sh), the way
+# kernel developers do: "make O=<kernel objects> kselftest-install
+# TARGETS=...", installed in build/selftests/kselftest (run_kselftest.sh
+# and a directory per suite; the guest runs them from there), and the
 # software-RSS tool, samples/bpf/xdp_redirect_cpu, in the kernel tree
 # (and a copy in build/selftests, with its systemd units).
 # "selftests.sh arm64" cross-builds the driver suite for the arm64 guest
@@ -31,18 +33,16 @@ sel=$BUILD/selftests
 # One libbpf and one bootstrap bpftool, built by the first suite, for
 # both suites and the tool (libbpf_skel.mk's SCRATCH; make_rss_tool, in
 # lib.sh, gives samples/bpf the same): each would build its own, the
-# same three times (78 of 134 CPU-seconds).
+# same three times (78 of 134 CPU-seconds).  HOSTCC: libbpf_skel.mk
+# hands it to the bootstrap bpftool's build.
 mkdir -p "$sel"
-for suite in net/cpumap drivers/net/xdp; do
-	out=$sel/$(basename "$suite")
-	mkdir -p "$out"
-	info "building selftests $suite"
-	make -s -j"$(nproc)" -C "$TREE/tools/testing/selftests/$suite" OUTPUT="$out" \
-		SCRATCH="$BPF_TOOLS" \
-		CLANG=clang-19 VMLINUX_BTF="$BUILD/obj-$X86_KERNEL/vmlinux" \
-		>"$sel/$(basename "$suite").log" 2>&1 ||
-		{ tail -n 30 "$sel/$(basename "$suite").log" >&2; die "selftests $suite failed to build"; }
-done
+rm -rf "$sel/kselftest"
+info "building selftests $KSFT_TARGETS"
+make -s -j"$(nproc)" -C "$TREE" O="$BUILD/obj-$X86_KERNEL" kselftest-install \
+	TARGETS="$KSFT_TARGETS" KSFT_INSTALL_PATH="$sel/kselftest" \
+	SCRATCH="$BPF_TOOLS" HOSTCC=gcc CLANG=clang-19 \
+	VMLINUX_BTF="$BUILD/obj-$X86_KERNEL/vmlinux" >"$sel/kselftest.log" 2>&1 ||
+	{ tail -n 30 "$sel/kselftest.log" >&2; die "selftests failed to build"; }
 
 info "building samples/bpf/xdp_redirect_cpu"
 make_rss_tool >"$sel/xdp_redirect_cpu.log" 2>&1 ||

@@ -4,21 +4,25 @@
 #   vm.sh [-k flavour] [-c cpus] [-m mem] [-t timeout] [-o resultdir]
 #         [-n nics] [-T tap] [-a kernel-args] [-s] -- command [args...]
 #
-# The guest sees the host root read-only over virtio-9p (so ip, bpftool,
-# xdp-tools, tcpdump, iperf3 and the test binaries just work), writable
-# tmpfs on /tmp and /run, and the result directory read-write at
-# /mnt/results.  The command's exit status becomes vm.sh's (and a line
-# in <resultdir>/status says "ok" or why the run failed); the serial
-# console (kernel log and the command's output) is saved in
+# x86_64 kernels run through virtme-ng (vng --run): the guest sees the
+# host root read-only over virtio-9p (so ip, bpftool, xdp-tools, tcpdump,
+# iperf3 and the test binaries just work) with virtme-init's writable
+# overlays, and the result directory read-write at its host path.  What
+# vng does not do is here and in guest-init.sh: the NICs, the machine,
+# the time limit, the console log, the guest's own mounts.
+# The command's exit status becomes vm.sh's (and a line in
+# <resultdir>/status says "ok" or why the run failed); the console
+# (kernel log and the command's output) is saved in
 # <resultdir>/console.log and streamed to stderr unless -q.
 # -a adds to the kernel command line (make check's "swiotlb=force").
 # -n N adds N e1000e NICs on one QEMU hub.  -T TAP adds one more NIC
 # (e1000e; on arm64 a NETA port), on the host's tap device TAP (which
 # must exist), after those, with MAC address 52:54:00:12:35:56.
 # -k arm64 boots the arm64 kernel on QEMU's arm "virt" machine (Cortex-A53)
-# with build-qemu.sh's QEMU: the root is build/arm64-root (arm64-root.sh),
-# the checkout is mounted at its host path, and the -n NICs are emulated
-# Armada 3700 NETA ports, driven by mvneta.  -s runs TCG on one host
+# with build-qemu.sh's QEMU, without vng (README: why): the root is
+# build/arm64-root (arm64-root.sh), the checkout is mounted at its host
+# path, and the -n NICs are emulated Armada 3700 NETA ports, driven by
+# mvneta.  -s runs TCG on one host
 # thread (thread=single): QEMU 7.2's multi-threaded TCG can let a vCPU run
 # an int3 that text_poke_bp() has already taken back on another, which
 # the kernel then reports as an Oops (seen in bpf_dispatcher_xdp_func
@@ -73,33 +77,26 @@ accel() {
 	cat "$probe"
 }
 
-qemu_args() {
-	local i
-	local a cpu
-	[ "$flavour" = arm64 ] && { qemu_args_arm64; return; }
+# QEMU options for vng (--qemu-opts; vng's own come first, the last
+# -machine, -cpu wins).  vng passes them through a shell unquoted: no
+# spaces in a path.
+vng_qemu_opts() {
+	local i a cpu
 	a=$(accel)
 	cpu=max
 	# TCG runs a "rep movsb" or "rep stosb" one byte, one loop turn, at
 	# a time: without ERMS the kernel clears pages with rep stosq and
 	# copies to and from user space eight bytes a turn
-	[ "$a" = tcg ] && a=tcg${tcg_thread:+,thread=$tcg_thread} cpu=max,erms=off
-	# qboot, not SeaBIOS: its MP table lists every vCPU (SeaBIOS's
-	# lists only the CPUs that answered its wake-up in time, under TCG
-	# the boot CPU alone), and the kernels have no ACPI
-	echo -M pc -accel "$a" -cpu "$cpu" -smp "$cpus" -m "$mem"
-	echo -bios /usr/share/qemu/qboot.rom
-	echo -display none -no-reboot -monitor none
-	echo -serial "file:$results/console.log"
-	echo -kernel "$kernel"
-	echo -fsdev local,id=root,path=/,security_model=none,readonly=on
-	echo -device virtio-9p-pci,fsdev=root,mount_tag=/dev/root
+	[ "$a" = tcg ] && cpu=max,erms=off
+	# pc and qboot, not vng's q35 and SeaBIOS: qboot's tables list every
+	# vCPU (SeaBIOS's MP table lists only the CPUs that answered its
+	# wake-up in time, under TCG the boot CPU alone), and it boots faster
+	echo -M pc -bios /usr/share/qemu/qboot.rom -cpu "$cpu"
+	[ "$a" = tcg ] && echo -accel tcg${tcg_thread:+,thread=$tcg_thread}
 	# /usr again, for guest-init.sh to mount with the guest's page cache
 	# (see there)
 	echo -fsdev local,id=usr,path=/usr,security_model=none,readonly=on
 	echo -device virtio-9p-pci,fsdev=usr,mount_tag=usr
-	echo -fsdev local,id=res,path="$results",security_model=none
-	echo -device virtio-9p-pci,fsdev=res,mount_tag=results
-	echo -nic none
 	for ((i = 0; i < nics; i++)); do
 		echo -netdev hubport,id=hp$i,hubid=0
 		echo -device e1000e,netdev=hp$i,mac=52:54:00:12:34:$((56 + i))
@@ -141,23 +138,8 @@ qemu_args_arm64() {
 	fi
 }
 
-if [ "$flavour" = arm64 ]; then
-	qemu=$BUILD/obj-qemu/qemu-system-aarch64
-	[ -x "$qemu" ] || die "no $qemu: run scripts/build-qemu.sh"
-	[ -d "$BUILD/arm64-root" ] || die "no arm64 root: run scripts/arm64-root.sh"
-	cmdline="console=ttyAMA0 init=/swrss-init"
-else
-	qemu=$(command -v qemu-system-x86_64)
-	cmdline="console=ttyS0 init=$SWRSS_TOP/scripts/guest-init.sh"
-fi
-cmdline+=" panic=-1 oops=panic root=/dev/root rootfstype=9p"
-cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=512000"
-# the arm64 root is ours and does not change while a guest runs: cached
-# (guest-init.sh says why the x86_64 one, the host's, cannot be)
-[ "$flavour" = arm64 ] && cmdline+=",cache=loose"
-cmdline+=" ro"
-cmdline+=" swrss.flavour=$flavour"
-cmdline+=" swrss.cmd=$results/cmd"
+# The kernel command line, vm.sh's part of it
+cmdline="panic=-1 oops=panic swrss.flavour=$flavour"
 # The debug kernel runs ~4x slower in TCG: a soft lockup is reported
 # after 120 s instead of 20 s (a real hang still shows).
 # SLUB's sanity checks and red zones (configs/debug.config says why not
@@ -165,31 +147,65 @@ cmdline+=" swrss.cmd=$results/cmd"
 [ "$flavour" = debug ] && cmdline+=" kmemleak=on watchdog_thresh=60 slub_debug=FZ"
 cmdline+=$extra_args
 
-if [ "$flavour" = arm64 ]; then how=tcg; else how=$(accel); fi
-info "booting $flavour kernel ($how, $cpus vCPUs): $*"
-# shellcheck disable=SC2046
-timeout -k 10 "$timeout" "$qemu" $(qemu_args) -append "$cmdline" \
-	</dev/null >"$results/qemu.log" 2>&1 &
-qpid=$!
+rm -f "$results/vng-rc"
+vng=()
+if [ "$flavour" = arm64 ]; then
+	qemu=$BUILD/obj-qemu/qemu-system-aarch64
+	[ -x "$qemu" ] || die "no $qemu: run scripts/build-qemu.sh"
+	[ -d "$BUILD/arm64-root" ] || die "no arm64 root: run scripts/arm64-root.sh"
+	# the arm64 root is ours and does not change while a guest runs: cached
+	cmdline="console=ttyAMA0 init=/swrss-init root=/dev/root rootfstype=9p
+		rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro
+		$cmdline"
+	info "booting arm64 kernel (tcg, $cpus vCPUs): $*"
+	# shellcheck disable=SC2046
+	timeout -k 10 "$timeout" "$qemu" $(qemu_args_arm64) -append "${cmdline//[$'\t\n']/ }" \
+		</dev/null >"$results/qemu.log" 2>&1 &
+	qpid=$!
+else
+	command -v vng >/dev/null || die "no vng (virtme-ng): run scripts/deps.sh"
+	vng=(vng --run "$kernel" --force-9p --verbose --cpus "$cpus" --memory "$mem"
+		--rwdir="$results" --qemu-opts="$(vng_qemu_opts | tr '\n' ' ')"
+		# vng's "debug" shows every message on the console: the
+		# default level again.  Interface names as the kernel gives
+		# them, eth0 and up: the guest runs the host's udevd, which
+		# reads net.ifnames from this variable first (from the kernel
+		# command line only outside a container)
+		--append="$cmdline loglevel=7 SYSTEMD_PROC_CMDLINE=net.ifnames=0"
+		--exec "$SWRSS_TOP/scripts/guest-init.sh $results")
+	[ "$(accel)" = kvm ] || vng+=(--disable-kvm)
+	info "booting $flavour kernel through vng ($(accel), $cpus vCPUs): $*"
+	# Kernel log and the command's output into one pipe (QEMU opens
+	# vng's standard output and error again by name, truncating a file)
+	{
+		rc=0
+		timeout -k 10 "$timeout" "${vng[@]}" </dev/null 2>&1 || rc=$?
+		echo $rc > "$results/vng-rc"
+	} | cat > "$results/console.log" &
+	qpid=$!
+fi
 if [ $quiet = 0 ]; then
 	touch "$results/console.log"
 	tail -n +1 -F --pid=$qpid "$results/console.log" >&2 2>/dev/null &
 fi
 rc=0
 wait $qpid || rc=$?
+[ ! -e "$results/vng-rc" ] || rc=$(cat "$results/vng-rc")
 sleep 0.2
 # Why the run failed, in <resultdir>/status for make check, and on stderr.
 run_failed() {
 	echo "$1" > "$results/status"
 	die "$1 (console: $results/console.log)"
 }
-if [ $rc = 124 ] || [ $rc = 137 ]; then
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	run_failed "guest timed out after ${timeout}s"
-elif [ $rc != 0 ]; then
+elif [ "$flavour" = arm64 ] && [ "$rc" != 0 ]; then
 	cat "$results/qemu.log" >&2
 	run_failed "qemu failed ($rc)"
 fi
-[ -f "$results/exit" ] || run_failed "guest died before the command finished"
+# vng's status is the command's, or 255 if the guest died first
+[ -f "$results/exit" ] ||
+	run_failed "guest died before the command finished${vng:+ (vng: $rc)}"
 rc=$(cat "$results/exit")
 if [ "$rc" = 0 ]; then echo ok; else echo "the command exited $rc"; fi > "$results/status"
 exit "$rc"

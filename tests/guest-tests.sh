@@ -6,14 +6,15 @@
 # e1000e), "tool" (the software-RSS tool's suite, on veth and the two
 # e1000e), "all" (the default: those three) or "base-tool" (the tool's
 # suite for the base kernel, 6.12 without the series, on veth, three
-# vCPUs).  make check runs the first three as three VMs of the debug
-# kernel, two at a time, one for each part (the tool's also runs the
-# driver suite's attach/detach cycles, see below), and base-tool on the
-# base kernel.  Every run ends with the
+# vCPUs).  The two kselftest suites run through run_kselftest.sh, from
+# the tree selftests.sh installed.  make check runs the first three as
+# three VMs of the debug kernel, two at a time, one for each part, and
+# base-tool on the base kernel.  Every run ends with the
 # page_pool leak check (tests/page-pool-leaks.sh) and, on the debug
 # kernel, a kmemleak scan, whose reports reach the kernel log gate.
 top=$(cd "$(dirname "$0")/.." && pwd)
 sel=$top/build/selftests
+ksft=$sel/kselftest
 flavour=${1:-test}
 part=${2:-all}
 
@@ -39,29 +40,22 @@ runs() { [ "$part" = all ] || [ "$part" = "$1" ]; }
 # selftests), but the driver suite's XDP_PASS stream, which stays 16 MiB
 # (with its digest) for the bounce buffers' sake.
 [ "$flavour" != debug ] || export KSFT_MACHINE_SLOW=yes
-runs veth && run_suite net-cpumap "$sel/cpumap/xdp_cpumap"
+runs veth && run_kselftest net-cpumap net/cpumap
 runs tool && run_suite rss-tool "$top/tests/rss-tool.sh" "$sel/xdp_redirect_cpu"
 [ "$part" != base-tool ] ||
 	run_suite rss-tool-base "$top/tests/rss-tool-base.sh" "$sel/xdp_redirect_cpu"
 # Driver XDP on the two e1000e of the VM's hub (vm.sh -n 2): eth0 is the
-# device under test, eth1 its peer.  The suite's attach/detach cycles
-# (each a reset of the port, minutes on the debug kernel) run in the
-# tool's VM, whose run is the shorter of make check's two lanes.
-cycles=xmit_during_attach_detach
-drv_suite() {
+# device under test, eth1 its peer, given in the environment as the
+# suite's header says
+if runs nic; then
 	if [ -e /sys/class/net/eth0 ] && [ -e /sys/class/net/eth1 ]; then
 		export XDP_DRV_IF=eth0 XDP_DRV_PEER_IF=eth1 XDP_DRV_NDO_XMIT=always
-		run_suite "$@"
+		run_kselftest drv-xdp-e1000e drivers/net/xdp
 	else
-		echo "not ok 1 $1 # the VM has no eth0 and eth1" |
-			tee "$SWRSS_RESULTS/$1.tap"
+		echo "not ok 1 drv-xdp-e1000e # the VM has no eth0 and eth1" |
+			tee "$SWRSS_RESULTS/drv-xdp-e1000e.tap"
 	fi
-}
-case $part in
-all) drv_suite drv-xdp-e1000e "$sel/xdp/xdp_drv" ;;
-nic) drv_suite drv-xdp-e1000e "$sel/xdp/xdp_drv" -T "$cycles" ;;
-tool) drv_suite drv-xdp-e1000e-cycles "$sel/xdp/xdp_drv" -t "$cycles" ;;
-esac
+fi
 run_suite page-pool "$top/tests/page-pool-leaks.sh" check
 
 # Debug kernel: scan for leaks twice, as kmemleak reports only objects

@@ -18,10 +18,10 @@ filter=
 "$top/tests/page-pool-leaks.sh" start
 export XDP_DRV_IF=eth0 XDP_DRV_PEER_IF=eth1 XDP_DRV_NDO_XMIT=always
 case $suite in
-drv|drv-swiotlb) run_suite "$suite" "$top/build/selftests/xdp/xdp_drv" $filter ;;
+drv|drv-swiotlb) run_suite "$suite" "$top/build/selftests/kselftest/drivers/net/xdp/xdp_drv" $filter ;;
 drv-mvneta) run_suite "$suite" "$top/build/selftests-arm64/xdp/xdp_drv" $filter ;;
 mvneta) run_suite "$suite" "$top/tests/mvneta.sh" ;;
-cpumap) run_suite "$suite" "$top/build/selftests/cpumap/xdp_cpumap" $filter ;;
+cpumap) run_suite "$suite" "$top/build/selftests/kselftest/net/cpumap/xdp_cpumap" $filter ;;
 rss-tool) run_suite "$suite" "$top/tests/rss-tool.sh" "$tool" ;;
 *) echo "mutant-guest.sh: no suite $suite" >&2; exit 2 ;;
 esac
