@@ -87,8 +87,8 @@ BOUNCE=swiotlb=65536,force
 # tests/arm64-tests.sh): one that is missing fails.
 run_suites() {
 	case $1 in
-	debug-veth) echo net-cpumap net-cpumap-kselftest page-pool ;;
-	debug-nic) echo drv-xdp-e1000e drv-xdp-e1000e-kselftest page-pool ;;
+	debug-kselftest) echo net-cpumap net-cpumap-kselftest drv-xdp-e1000e \
+		drv-xdp-e1000e-kselftest page-pool ;;
 	debug-tool) echo rss-tool page-pool ;;
 	base-tool) echo rss-tool-base page-pool ;;
 	arm64) echo mvneta drv-xdp-mvneta page-pool ;;
@@ -97,13 +97,12 @@ run_suites() {
 
 # One VM run of kernel $1 with suites $2 (see tests/guest-tests.sh), as
 # run $3, then its log gate.  The driver suite and the tool's need the two
-# NICs.  DMA bounces ($BOUNCE), veth's run too: nothing there maps DMA,
-# but nothing should.
+# NICs.  DMA bounces ($BOUNCE), in the cpumap suite on veth too: nothing
+# there maps DMA, but nothing should.
 vm_x86() {
 	local k=$1 part=$2 run=$3 mem=1024 t=1200 nics=2 cpus=2 args=$BOUNCE rc=0
 	[ -f "$(kernel_image "$k")" ] || { result FAIL "vm/$run" "no kernel"; return; }
 	[ "$k" = debug ] && mem=2048 t=2400
-	[ "$part" = veth ] && nics=0
 	# autoscale from two CPUs to three
 	[ "$part" = base-tool ] && nics=0 cpus=3
 	mark "vm $run"
@@ -191,8 +190,9 @@ arm64_vm() {
 #   2. the suites built against their BTF (the x86_64 ones and the tool,
 #      then the arm64 driver suite, once its root is there);
 #   3. the VM runs, two at a time (an x86_64 VM is one TCG thread): the
-#      tool's (the longest) and the cpumap suite's first, then the driver
-#      suite's, then the arm64 VM (one thread per vCPU) when a CPU frees.
+#      tool's and the two kselftest suites' (of about the same length;
+#      one boot each, as vng's init takes about 100 s on the debug
+#      kernel), then the arm64 VM (one thread per vCPU) when a CPU frees.
 # Behind them, at the lowest priority, so that they take only what the
 # rest leaves idle (the kernels' links, the guests' waits, the last VM
 # alone): from the start, the arm64 root, then QEMU with the NETA port;
@@ -314,16 +314,12 @@ arm64_run() {
 if [ -n "$selftests" ]; then
 	vm_x86 debug tool debug-tool &
 	tool_job=$!
-	vm_x86 debug veth debug-veth &
-	veth_job=$!
-	# the driver suite's run takes the first free CPU, the arm64 VM the
-	# next one
-	wait -n $tool_job $veth_job
-	vm_x86 debug nic debug-nic &
-	nic_job=$!
-	wait -n $tool_job $veth_job $nic_job 2>/dev/null
+	vm_x86 debug kselftest debug-kselftest &
+	ksft_job=$!
+	# the arm64 VM takes the first free CPU
+	wait -n $tool_job $ksft_job
 	arm64_run
-	wait $tool_job $veth_job $nic_job 2>/dev/null
+	wait $tool_job $ksft_job 2>/dev/null
 	# the tool on the base kernel, three vCPUs: short, once the base
 	# kernel is there
 	if wait_for "$base_ready"; then

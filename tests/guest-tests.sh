@@ -4,12 +4,12 @@
 # kernel flavour (test, debug or base); $2 picks the suites: "veth" (the
 # cpumap suite, on veth), "nic" (the driver suite, on the VM's two
 # e1000e), "tool" (the software-RSS tool's suite, on veth and the two
-# e1000e), "all" (the default: those three) or "base-tool" (the tool's
-# suite for the base kernel, 6.12 without the series, on veth, three
-# vCPUs).  The two kselftest suites run through run_kselftest.sh, from
-# the tree selftests.sh installed.  make check runs the first three as
-# three VMs of the debug kernel, two at a time, one for each part, and
-# base-tool on the base kernel.  Every run ends with the
+# e1000e), "kselftest" (the first two), "all" (the default: those three)
+# or "base-tool" (the tool's suite for the base kernel, 6.12 without the
+# series, on veth, three vCPUs).  The two kselftest suites run through
+# run_kselftest.sh, from the tree selftests.sh installed.  make check
+# runs "kselftest" and "tool" as two VMs of the debug kernel side by
+# side, and base-tool on the base kernel.  Every run ends with the
 # page_pool leak check (tests/page-pool-leaks.sh) and, on the debug
 # kernel, a kmemleak scan, whose reports reach the kernel log gate.
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,8 +21,8 @@ part=${2:-all}
 . "$top/tests/lib-guest.sh"
 
 case $part in
-all|veth|nic|tool|base-tool) ;;
-*) echo "guest-tests.sh: suites are all, veth, nic, tool or base-tool, not $part" >&2; exit 2 ;;
+all|veth|nic|kselftest|tool|base-tool) ;;
+*) echo "guest-tests.sh: suites are all, veth, nic, kselftest, tool or base-tool, not $part" >&2; exit 2 ;;
 esac
 
 # Debug kernel: no automatic kmemleak scan every 10 minutes (each walks
@@ -33,7 +33,10 @@ esac
 "$top/tests/page-pool-leaks.sh" start
 
 # part $1 runs in this VM
-runs() { [ "$part" = all ] || [ "$part" = "$1" ]; }
+runs() {
+	case $part:$1 in all:* | kselftest:veth | kselftest:nic) return 0 ;; esac
+	[ "$part" = "$1" ]
+}
 
 # The debug kernel runs about 4x slower in TCG: the suites' long TCP
 # streams shrink there (KSFT_MACHINE_SLOW, as in the kernel's own
