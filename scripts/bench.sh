@@ -26,7 +26,7 @@ done
 # stack_row NAME KERNEL RUNS: a table row of the runs named RUNS
 # (e1000e-stack-run, e1000e-nohash-run) in KERNEL's boots
 stack_row() {
-	cat "$OUT"/bench-stack-"$2"-*/console.log | tr -d '\r' |
+	cat "$OUT"/bench-stack-"$2"-*/output.log | tr -d '\r' |
 		awk -v n="$3" '$1 == n { print $2, $3, $4 }' |
 		awk -f "$SWRSS_TOP/tests/runs-summary.awk" |
 		awk -v name="$1" '{ printf "| %s | %d | %d | %s | %d%%%s |\n", name, $1, $3, $4, $5, ($5 > 10 ? " (varies)" : "") }'
@@ -34,7 +34,7 @@ stack_row() {
 
 # "RELEASE, N vCPUs" of the first fresh boot of kernel $1
 booted() {
-	tr -d '\r' < "$OUT/bench-stack-$1-1/console.log" |
+	tr -d '\r' < "$OUT/bench-stack-$1-1/output.log" |
 		sed -n 's/^\[swrss-guest\] \([^ ]*\) up, \([0-9]*\) CPUs$/\1, \2 vCPUs/p' | head -1
 }
 

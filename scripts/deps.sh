@@ -59,11 +59,15 @@ virtme_ng() {
 	info "fetching virtme-ng from Debian unstable (private apt configuration)"
 	APT_CONFIG=$apt/apt.conf apt-get update -qq
 	rm -f "$apt"/deb/*.deb
-	(cd "$apt/deb" && APT_CONFIG=$apt/apt.conf apt-get download -qq virtme-ng)
+	(cd "$apt/deb" && APT_CONFIG=$apt/apt.conf apt-get download -qq virtme-ng) ||
+		die "cannot fetch virtme-ng from Debian unstable (deb.debian.org)"
+	# its dependencies from the host's lists, which may be older than
+	# the packages above or gone (a container's)
+	[ -n "$updated" ] || apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "$apt"/deb/virtme-ng_*_all.deb >/dev/null
 }
 
-missing=()
+missing=() updated=
 for p in "${PKGS[@]}"; do
 	installed "$p" || missing+=("$p")
 done
@@ -72,6 +76,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 	info "installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
+	updated=1
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if ! installed virtme-ng; then

@@ -36,10 +36,14 @@ if [ $$ = 1 ]; then
 	results=/mnt/results
 else
 	results=$1
-	# The root, the host's, has no cache in a vng guest: an uncached
-	# exec costs seconds of 9p round trips in a debug kernel under TCG.
-	# The host's /usr, exported again (vm.sh), does not change during a
-	# run: mounted over virtme-init's overlay, with the page cache.
+	# The root, the host's, has no cache but the pages of mapped files
+	# (vm.sh: cache=mmap): an uncached exec costs seconds of 9p round
+	# trips in a debug kernel under TCG.  It cannot have a dentry cache
+	# either: revalidating a cached dentry whose host directory changed
+	# (/proc, /tmp, /dev on the host) unmounts what the guest mounted
+	# there.  The host's /usr, exported again (vm.sh), does not change
+	# during a run: mounted over virtme-init's overlay, with the page
+	# cache.
 	mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose,ro usr /usr
 	# virtme-init points /dev/stdout at a port of its own: the kselftest
 	# runner's output would bypass the pipe that saves it

@@ -12,8 +12,9 @@
 # the time limit, the console log, the guest's own mounts.
 # The command's exit status becomes vm.sh's (and a line in
 # <resultdir>/status says "ok" or why the run failed); the console
-# (kernel log and the command's output) is saved in
-# <resultdir>/console.log and streamed to stderr unless -q.
+# (the kernel log) is saved in <resultdir>/console.log, the command's
+# output in <resultdir>/output.log (arm64: both on the console), both
+# streamed to stderr unless -q.
 # -a adds to the kernel command line (make check's "swiotlb=force").
 # -n N adds N e1000e NICs on one QEMU hub.  -T TAP adds one more NIC
 # (e1000e; on arm64 a NETA port), on the host's tap device TAP (which
@@ -54,7 +55,12 @@ kernel=$(kernel_image "$flavour")
 [ -f "$kernel" ] || die "no $flavour kernel at $kernel: run make kernel"
 mkdir -p "$results"
 results=$(cd "$results" && pwd)
-rm -f "$results/exit" "$results/console.log" "$results/status"
+# vng hands its paths and QEMU options on through a shell, unquoted
+case "$kernel$results$SWRSS_TOP$tap" in
+*[[:space:]\'\"\\\$\`\;\&\|\<\>\(\)\*\?]*)
+	die "vm.sh: no spaces or shell characters in the paths ($kernel, $results, $SWRSS_TOP) or the tap's name" ;;
+esac
+rm -f "$results/exit" "$results/console.log" "$results/output.log" "$results/status"
 { printf "cd %q && " "$PWD"; printf "%q " "$@"; } > "$results/cmd"
 
 # KVM hangs on some hosts: use it only when a probe boot finishes.
@@ -88,8 +94,10 @@ vng_qemu_opts() {
 	# a time: without ERMS the kernel clears pages with rep stosq and
 	# copies to and from user space eight bytes a turn
 	[ "$a" = tcg ] && cpu=max,erms=off
-	# vng's q35 machine, with qboot, which boots faster than SeaBIOS
-	echo -bios /usr/share/qemu/qboot.rom -cpu "$cpu"
+	# q35 (vng's under TCG; with KVM it leaves QEMU's default, pc, whose
+	# ACPI _PRT loop times out on the debug kernel), with qboot, which
+	# boots faster than SeaBIOS
+	echo -machine q35 -bios /usr/share/qemu/qboot.rom -cpu "$cpu"
 	[ "$a" = tcg ] && echo -accel tcg${tcg_thread:+,thread=$tcg_thread}
 	# /usr again, for guest-init.sh to mount with the guest's page cache
 	# (see there)
@@ -145,7 +153,7 @@ cmdline="panic=-1 oops=panic swrss.flavour=$flavour"
 [ "$flavour" = debug ] && cmdline+=" kmemleak=on watchdog_thresh=60 slub_debug=FZ"
 cmdline+=$extra_args
 
-rm -f "$results/vng-rc"
+rm -f "$results/vng-rc" "$results/console.done"
 vng=()
 if [ "$flavour" = arm64 ]; then
 	qemu=$BUILD/obj-qemu/qemu-system-aarch64
@@ -174,40 +182,56 @@ else
 		# no dentry cache (guest-init.sh says why)
 		--append="rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=mmap"
 		--append="$cmdline loglevel=7 SYSTEMD_PROC_CMDLINE=net.ifnames=0"
-		--exec "$SWRSS_TOP/scripts/guest-init.sh $results")
+		--exec "$SWRSS_TOP/scripts/guest-init.sh $results 2>&1")
 	[ "$(accel)" = kvm ] || vng+=(--disable-kvm)
 	info "booting $flavour kernel through vng ($(accel), $cpus vCPUs): $*"
-	# Kernel log and the command's output into one pipe (QEMU opens
-	# vng's standard output and error again by name, truncating a file)
+	# The console (kernel log) in console.log, apart from the command's
+	# output (output.log), so that no line of one splits a line of the
+	# other; through pipes, as QEMU opens vng's standard output and error
+	# again by name, which would truncate a file.
 	{
-		rc=0
-		timeout -k 10 "$timeout" "${vng[@]}" </dev/null 2>&1 || rc=$?
-		echo $rc > "$results/vng-rc"
-	} | cat > "$results/console.log" &
+		{
+			rc=0
+			timeout -k 10 "$timeout" "${vng[@]}" </dev/null || rc=$?
+			echo $rc > "$results/vng-rc"
+		} 2> >(cat > "$results/console.log"; touch "$results/console.done") |
+			cat > "$results/output.log"
+	} &
 	qpid=$!
 fi
 if [ $quiet = 0 ]; then
-	touch "$results/console.log"
-	tail -n +1 -F --pid=$qpid "$results/console.log" >&2 2>/dev/null &
+	touch "$results/console.log" "$results/output.log"
+	tail -n +1 -q -F --pid=$qpid "$results/console.log" "$results/output.log" >&2 2>/dev/null &
 fi
 rc=0
 wait $qpid || rc=$?
-[ ! -e "$results/vng-rc" ] || rc=$(cat "$results/vng-rc")
+if [ ${#vng[@]} -gt 0 ]; then
+	# the console's copy ends after the command's output
+	for _ in $(seq 100); do [ -e "$results/console.done" ] && break; sleep 0.1; done
+	rc=$(cat "$results/vng-rc" 2>/dev/null || echo 255)
+fi
 sleep 0.2
 # Why the run failed, in <resultdir>/status for make check, and on stderr.
 run_failed() {
 	echo "$1" > "$results/status"
 	die "$1 (console: $results/console.log)"
 }
-if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+# vng's status is the command's (the exit file's), or 255 if the guest
+# died first, or timeout's
+if [ ${#vng[@]} -gt 0 ] && [ -f "$results/exit" ]; then
+	:
+elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	run_failed "guest timed out after ${timeout}s"
 elif [ "$flavour" = arm64 ] && [ "$rc" != 0 ]; then
 	cat "$results/qemu.log" >&2
 	run_failed "qemu failed ($rc)"
 fi
-# vng's status is the command's, or 255 if the guest died first
 [ -f "$results/exit" ] ||
 	run_failed "guest died before the command finished${vng:+ (vng: $rc)}"
+# vng must have passed the command's status on
+if [ ${#vng[@]} -gt 0 ] && [ "$rc" != "$(cat "$results/exit")" ]; then
+	run_failed "vng returned $rc, the command $(cat "$results/exit")"
+fi
 rc=$(cat "$results/exit")
 if [ "$rc" = 0 ]; then echo ok; else echo "the command exited $rc"; fi > "$results/status"
 exit "$rc"

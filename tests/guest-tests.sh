@@ -14,7 +14,6 @@
 # kernel, a kmemleak scan, whose reports reach the kernel log gate.
 top=$(cd "$(dirname "$0")/.." && pwd)
 sel=$top/build/selftests
-ksft=$sel/kselftest
 flavour=${1:-test}
 part=${2:-all}
 

@@ -233,16 +233,17 @@ run_suite() {
 }
 
 # A kselftest collection ($2, such as net/cpumap) as kselftest runs it:
-# run_kselftest.sh of the installed tree (scripts/selftests.sh).  Its
+# run_kselftest.sh of the installed tree (scripts/selftests.sh; $top is
+# the checkout).  Its
 # TAP has a result for each program of the collection and each program's
 # own TAP nested in it as "# " comments: the whole in $1-kselftest.tap,
 # the nested results, timed, in $1.tap.
 run_kselftest() {
 	name=$1
 	echo "[swrss-guest] suite $name: run_kselftest.sh -c $2"
-	"$ksft/run_kselftest.sh" -c "$2" 2>&1 |
+	"$top/build/selftests/kselftest/run_kselftest.sh" -c "$2" 2>&1 |
 		tee "$SWRSS_RESULTS/$name-kselftest.tap" |
-		sed -n 's/^# //p' | timed_results | tee "$SWRSS_RESULTS/$name.tap"
+		sed -u -n 's/^# //p' | timed_results | tee "$SWRSS_RESULTS/$name.tap"
 }
 
 # Uptime in centiseconds, in $_cs: no process, as an exec costs
