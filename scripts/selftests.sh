@@ -2,7 +2,7 @@
 # Build the series' selftests on the host, against the BTF of the x86_64
 # kernel (the test kernel, or SWRSS_X86_KERNEL's, see lib.sh), the way
 # kernel developers do: "make O=<kernel objects> kselftest-install
-# TARGETS=...", installed in build/selftests/kselftest (run_kselftest.sh
+# TARGETS=..." (below), installed in build/selftests/kselftest (run_kselftest.sh
 # and a directory per suite; the guest runs them from there), and the
 # software-RSS tool, samples/bpf/xdp_redirect_cpu, in the kernel tree
 # (and a copy in build/selftests, with its systemd units).
@@ -38,10 +38,17 @@ sel=$BUILD/selftests
 mkdir -p "$sel"
 rm -rf "$sel/kselftest"
 info "building selftests $KSFT_TARGETS"
-make -s -j"$(nproc)" -C "$TREE" O="$BUILD/obj-$X86_KERNEL" kselftest-install \
-	TARGETS="$KSFT_TARGETS" KSFT_INSTALL_PATH="$sel/kselftest" \
-	SCRATCH="$BPF_TOOLS" HOSTCC=gcc CLANG=clang-19 \
-	VMLINUX_BTF="$BUILD/obj-$X86_KERNEL/vmlinux" >"$sel/kselftest.log" 2>&1 ||
+# What "make kselftest-install" does, in two steps: the kernel's make
+# runs the selftests' with -r, and the selftests' Makefile then drops
+# every variable given on the command line (SCRATCH) for its suites.
+{
+	make -s -C "$TREE" O="$BUILD/obj-$X86_KERNEL" headers &&
+	make -s -j"$(nproc)" -C "$TREE/tools/testing/selftests" \
+		O="$BUILD/obj-$X86_KERNEL" install \
+		TARGETS="$KSFT_TARGETS" KSFT_INSTALL_PATH="$sel/kselftest" \
+		SCRATCH="$BPF_TOOLS" HOSTCC=gcc CLANG=clang-19 \
+		VMLINUX_BTF="$BUILD/obj-$X86_KERNEL/vmlinux"
+} >"$sel/kselftest.log" 2>&1 ||
 	{ tail -n 30 "$sel/kselftest.log" >&2; die "selftests failed to build"; }
 
 info "building samples/bpf/xdp_redirect_cpu"
