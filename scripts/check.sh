@@ -192,10 +192,12 @@ arm64_vm() {
 #   3. the VM runs, two at a time (an x86_64 VM is one TCG thread): the
 #      tool's and the two kselftest suites' (of about the same length;
 #      one boot each, as vng's init takes about 100 s on the debug
-#      kernel), then the arm64 VM (one thread per vCPU) when a CPU frees.
+#      kernel), then the arm64 VM (one thread per vCPU) when a CPU frees,
+#      and last the tool on Debian's kernel (fetched, not built).
 # Behind them, at the lowest priority, so that they take only what the
 # rest leaves idle (the kernels' links, the guests' waits, the last VM
-# alone): from the start, the arm64 root, then QEMU with the NETA port;
+# alone): from the start, Debian's kernel, the arm64 root, then QEMU
+# with the NETA port;
 # from the VM runs on, the series gate, which checks out every commit of
 # the tree (nothing in front builds from the tree then: the VMs use only
 # build/selftests, the tool's copy and the kernel images).
@@ -211,22 +213,21 @@ gate_complete() {
 }
 root_ready=$check/arm64-root-ready
 qemu_ready=$check/qemu-ready
-# The base kernel (6.12 without the series, the test kernel's
-# configuration), for the tool's run there
-base_ready=$check/base-ready tree_ready=$check/tree-ready
-base_kernel() {
-	# its worktree comes from the tree, which the front makes
-	while [ ! -e "$tree_ready" ]; do sleep 2; done
-	mark "build base"
-	timed_result build-base build/base "$S/build-kernel.sh" base &&
-		touch "$base_ready"
-	mark "built base"
+# The base kernel for the tool's run there: Debian's own 6.12 kernel
+# image, of the base's version (6.12 without the series, as Debian's
+# users run it); fetched, not built
+debian_ready=$check/debian-ready
+debian_kernel() {
+	mark "debian kernel"
+	timed_result debian-kernel kernel/debian "$S/debian-kernel.sh" &&
+		touch "$debian_ready"
+	mark "debian kernel done"
 }
 background() {
 	renice -n 19 -p $BASHPID >/dev/null
+	debian_kernel
 	arm64_root && touch "$root_ready"
 	qemu && touch "$qemu_ready"
-	base_kernel
 }
 background &
 background_job=$!
@@ -243,7 +244,6 @@ if ! timed tree "$S/tree.sh"; then
 	kill_tree $background_job
 	exit 1
 fi
-touch "$tree_ready"
 mutants_apply kernel "$TREE"
 # The software-RSS tool's steering policy (the Toeplitz hash, the
 # indirection table's fill, grow, shrink and rebalance: the series'
@@ -320,12 +320,11 @@ if [ -n "$selftests" ]; then
 	wait -n $tool_job $ksft_job
 	arm64_run
 	wait $tool_job $ksft_job 2>/dev/null
-	# the tool on the base kernel, three vCPUs: short, once the base
-	# kernel is there
-	if wait_for "$base_ready"; then
-		vm_x86 base base-tool base-tool
+	# the tool on Debian's kernel, three vCPUs: short
+	if wait_for "$debian_ready"; then
+		vm_x86 debian base-tool base-tool
 	else
-		result FAIL "vm/base-tool" "no base kernel"
+		result FAIL "vm/base-tool" "no Debian kernel"
 	fi
 else
 	arm64_run

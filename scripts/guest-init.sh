@@ -44,7 +44,22 @@ else
 	# there.  The host's /usr, exported again (vm.sh), does not change
 	# during a run: mounted over virtme-init's overlay, with the page
 	# cache.
-	mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose,ro usr /usr
+	# A kernel with modules (Debian's) has them linked into a tmpfs on
+	# /lib/modules by virtme-init, which that mount would hide: linked
+	# again in a writable overlay of it (the host may have no
+	# /usr/lib/modules)
+	mods=$(readlink "/lib/modules/$(uname -r)")
+	usr9p() { mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose,ro usr "$1"; }
+	if [ -z "$mods" ]; then
+		usr9p /usr
+	else
+		u=/run/tmp/swrss-usr
+		mkdir -p $u/lower $u/upper $u/work
+		usr9p $u/lower
+		mount -t overlay -o xino=off,lowerdir=$u/lower,upperdir=$u/upper,workdir=$u/work usr /usr
+		mkdir -p /usr/lib/modules
+		ln -s "$mods" "/usr/lib/modules/$(uname -r)"
+	fi
 	# virtme-init points /dev/stdout at a port of its own: the kselftest
 	# runner's output would bypass the pipe that saves it
 	ln -sf /proc/self/fd/1 /dev/stdout

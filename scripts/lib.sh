@@ -58,6 +58,8 @@ KSFT_TARGETS="net/cpumap drivers/net/xdp"
 kernel_image() {
 	case $1 in
 	arm64) echo "$BUILD/obj-arm64/arch/arm64/boot/Image" ;;
+	# Debian's own (debian-kernel.sh)
+	debian) echo "$BUILD"/kernel-debian/boot/vmlinuz-* ;;
 	*) echo "$BUILD/obj-$1/arch/x86/boot/bzImage" ;;
 	esac
 }

@@ -19,6 +19,9 @@
 # -n N adds N e1000e NICs on one QEMU hub.  -T TAP adds one more NIC
 # (e1000e; on arm64 a NETA port), on the host's tap device TAP (which
 # must exist), after those, with MAC address 52:54:00:12:35:56.
+# -k names a kernel build-kernel.sh builds (test, debug, base, arm64) or
+# debian, Debian's own 6.12 (debian-kernel.sh), whose modules vng gives
+# the guest.
 # -k arm64 boots the arm64 kernel on QEMU's arm "virt" machine (Cortex-A53)
 # with build-qemu.sh's QEMU, without vng (README: why): the root is
 # build/arm64-root (arm64-root.sh), the checkout is mounted at its host
@@ -52,7 +55,7 @@ shift $((OPTIND - 1))
 [ $# -gt 0 ] || die "vm.sh: no command to run"
 
 kernel=$(kernel_image "$flavour")
-[ -f "$kernel" ] || die "no $flavour kernel at $kernel: run make kernel"
+[ -f "$kernel" ] || die "no $flavour kernel at $kernel: run make kernel (debian: scripts/debian-kernel.sh)"
 mkdir -p "$results"
 results=$(cd "$results" && pwd)
 # vng hands its paths and QEMU options on through a shell, unquoted

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs inside the VM (see scripts/vm.sh): the selftest suites, each one's
 # TAP output saved as <suite>.tap in the result directory.  $1 is the
-# kernel flavour (test, debug or base); $2 picks the suites: "veth" (the
+# kernel flavour (test, debug, base or debian); $2 picks the suites: "veth" (the
 # cpumap suite, on veth), "nic" (the driver suite, on the VM's two
 # e1000e), "tool" (the software-RSS tool's suite, on veth and the two
 # e1000e), "kselftest" (the first two), "all" (the default: those three)
@@ -9,7 +9,7 @@
 # series, on veth, three vCPUs).  The two kselftest suites run through
 # run_kselftest.sh, from the tree selftests.sh installed.  make check
 # runs "kselftest" and "tool" as two VMs of the debug kernel side by
-# side, and base-tool on the base kernel.  Every run ends with the
+# side, and base-tool on Debian's kernel.  Every run ends with the
 # page_pool leak check (tests/page-pool-leaks.sh) and, on the debug
 # kernel, a kmemleak scan, whose reports reach the kernel log gate.
 top=$(cd "$(dirname "$0")/.." && pwd)

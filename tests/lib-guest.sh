@@ -21,9 +21,11 @@ veth_pair() {
 # namespace) to 10.200.0.1 at MAC $mac: $count packets (0 = forever),
 # $rate packets/s (0 = unpaced), over $flows source ports and $srcs
 # source addresses 10.200.1.x (default as many as ports, at most 254).
+# pktgen is a module on Debian's kernel (make check's base-tool run).
 pgset() { echo "$2" > "/proc/net/pktgen/$1"; }
 pktgen_setup() {
 	dev=$1 mac=$2 cpu=$3 count=$4 rate=$5 flows=$6 srcs=${7:-$6}
+	[ -d /proc/net/pktgen ] || modprobe pktgen
 	pgset "kpktgend_$cpu" rem_device_all
 	pgset "kpktgend_$cpu" "add_device $dev"
 	pgset "$dev" "count $count"
