@@ -188,7 +188,7 @@ arm64_vm() {
 # ready to run.  In front, at normal priority:
 #   1. the debug and the arm64 kernels, side by side;
 #   2. the suites built against their BTF (the x86_64 ones and the tool,
-#      then the arm64 driver suite, once its root is there);
+#      then, as the x86_64 VMs start, the arm64 driver suite);
 #   3. the VM runs, two at a time (an x86_64 VM is one TCG thread): the
 #      tool's and the two kselftest suites' (of about the same length;
 #      one boot each, as vng's init takes about 100 s on the debug
@@ -280,6 +280,14 @@ wait $!
 mark "selftests"
 selftests=ok
 timed selftests "$S/selftests.sh" || { result FAIL "selftests/build"; selftests=; }
+# The x86_64 VMs need nothing more (the debug kernel, build/selftests):
+# they start while the arm64 suite builds
+if [ -n "$selftests" ]; then
+	vm_x86 debug tool debug-tool &
+	tool_job=$!
+	vm_x86 debug kselftest debug-kselftest &
+	ksft_job=$!
+fi
 if [ -n "$arm64" ] && wait_for "$root_ready"; then
 	mark "selftests arm64"
 	timed selftests-arm64 "$S/selftests.sh" arm64 ||
@@ -312,10 +320,6 @@ arm64_run() {
 	fi
 }
 if [ -n "$selftests" ]; then
-	vm_x86 debug tool debug-tool &
-	tool_job=$!
-	vm_x86 debug kselftest debug-kselftest &
-	ksft_job=$!
 	# the arm64 VM takes the first free CPU
 	wait -n $tool_job $ksft_job
 	arm64_run

@@ -19,11 +19,19 @@ if [ "$(cat "$dir/version" 2>/dev/null)" = "$ver" ] && [ -f "$(kernel_image debi
 fi
 # its package: linux-image-<ABI name>-amd64-unsigned at that version,
 # the ABI name (6.12.118+deb12) as the source's packages give it
-pkg=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+[a-z0-9]+-amd64-unsigned$' |
-	awk '{ print $1 }' | while read -r p; do
-		apt-cache madison "$p" | awk -v p="$p" -v v="$ver" '$3 == v { print p }'
-	done | head -n 1)
-[ -n "$pkg" ] || die "no linux-image-*-amd64-unsigned at $ver in apt's lists (apt-get update?)"
+image_package() {
+	apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+[a-z0-9]+-amd64-unsigned$' |
+		awk '{ print $1 }' | while read -r p; do
+			apt-cache madison "$p" | awk -v p="$p" -v v="$ver" '$3 == v { print p }'
+		done | head -n 1
+}
+pkg=$(image_package)
+if [ -z "$pkg" ] && [ "$(id -u)" = 0 ]; then
+	# the host's lists may be older than its linux-source, or gone
+	apt-get update -qq
+	pkg=$(image_package)
+fi
+[ -n "$pkg" ] || die "no linux-image-*-amd64-unsigned at $ver in apt's lists"
 info "fetching Debian's kernel: $pkg $ver"
 rm -rf "$dir" "$dir.new"
 mkdir -p "$dir.new/deb"

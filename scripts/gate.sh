@@ -99,40 +99,50 @@ kmake_objs() {
 # of the top Makefile), more than most of the objects a commit touches.
 # gcc's command (and objtool's) is in the object's .cmd file, sparse's
 # was recorded by kmake_objs.  Valid until a Makefile, a Kconfig or the
-# list of files changes (kbuild_changed: build_each forgets them all
-# then); a header change reaches the object through the compiler, as
-# with make.
+# list of the kernel's files changes (kbuild_changed: build_each forgets
+# them all then); a header change reaches the object through the
+# compiler, as with make.
 
 # the recorded sparse command of object $2 of kernel $1
 sparse_cmd() {
 	echo "$work/sparse-$1/$(printf '%s' "$TREE/${2%.o}.c" | tr / %)"
 }
 
-# Does commit $1 change what make would run: a Makefile, a Kconfig, or
-# which files there are?
+# Does commit $1 change what make would run for the kernel: a Makefile,
+# a Kconfig, or which files there are, outside what the kernel's build
+# does not read (tools/, samples/, Documentation/: their own makes)?
 kbuild_changed() {
 	git -C "$TREE" diff-tree --no-commit-id -r --name-status "$1" |
-		awk '$1 != "M" || $2 ~ /(^|\/)(Makefile|Kbuild|Kconfig[^\/]*)$|\.mk$/ { f = 1 }
+		awk '$2 ~ /^(tools|samples|Documentation)\// { next }
+		     $1 != "M" || $2 ~ /(^|\/)(Makefile|Kbuild|Kconfig[^\/]*)$|\.mk$/ { f = 1 }
 		     END { exit !f }'
 }
 
 # direct_objs K OBJ...: compile and check the objects with make's
 # commands; 2 if one has none recorded
 direct_objs() {
-	local k=$1 dir o cmd rc=0
+	local k=$1 dir o cmd out rc=0
 	shift
 	dir=$(objdir "$k")
 	for o; do
 		[ -f "$(sparse_cmd "$k" "$o")" ] || return 2
 	done
+	out=$(mktemp -d)
 	for o; do
 		cmd=$(sed -n '1s/^savedcmd_[^ ]* := //p' \
 			"$dir/$(dirname "$o")/.$(basename "$o").cmd")
 		# make's escape of $; no dependency file, fixdep is not here
 		cmd=$(printf '%s' "${cmd//\$\$/\$}" | sed -E 's/ -Wp,-MMD,[^ ]+//')
-		(cd "$dir" && sh -c "$cmd") || rc=1
-		(cd "$dir" && eval "$(cat "$(sparse_cmd "$k" "$o")")") || rc=1
+		# the compiler and sparse side by side (the gate runs mostly
+		# alone at the end of make check, on two CPUs), each one's
+		# findings whole
+		(cd "$dir" && sh -c "$cmd") > "$out/cc" 2>&1 &
+		(cd "$dir" && eval "$(cat "$(sparse_cmd "$k" "$o")")") > "$out/sparse" 2>&1 ||
+			rc=1
+		wait $! || rc=1
+		cat "$out/cc" "$out/sparse" >&2
 	done
+	rm -rf "$out"
 	return $rc
 }
 
