@@ -1,8 +1,8 @@
 #!/bin/sh
 # Runs inside the VM (see scripts/vm.sh): the selftest suites, each one's
 # TAP output saved as <suite>.tap in the result directory.  $1 is the
-# kernel flavour (test, debug, base or debian); $2 picks the suites: "veth" (the
-# cpumap suite, on veth), "nic" (the driver suite, on the VM's two
+# kernel flavour (test, debug, base or debian); $2 picks the suites:
+# "veth" (the cpumap suite, on veth), "nic" (the driver suite, on the VM's two
 # e1000e), "tool" (the software-RSS tool's suite, on veth and the two
 # e1000e), "kselftest" (the first two), "all" (the default: those three)
 # or "base-tool" (the tool's suite for the base kernel, 6.12 without the

@@ -1,10 +1,10 @@
 #!/bin/bash
 # The software-RSS tool on 6.12 without the series (the base kernel, or
 # Debian's own of the base's version in make check's base-tool run), in
-# a VM with three vCPUs: it loads without the
-# series' kfuncs and names those it lacks, steers each flow to its CPU,
-# and autoscale goes from two CPUs to three and back under 256 flows,
-# moving the fewest buckets each way.  TAP on stdout.
+# a VM with three vCPUs: it loads without the series' kfuncs and names
+# those it lacks, steers each flow to its CPU, and autoscale goes from
+# two CPUs to three and back under 256 flows, moving the fewest buckets
+# each way.  TAP on stdout.
 # Usage: rss-tool-base.sh XDP_REDIRECT_CPU (the tool's binary)
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib-guest.sh"
