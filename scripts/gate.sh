@@ -13,6 +13,12 @@
 #                            (mvneta), in that one.
 # Findings listed in gate/allow.txt (each with its reason) are accepted.
 # Needs the x86_64 and arm64 kernels built (build-kernel.sh test, arm64).
+# Two streams walk the commits side by side, each one after the other
+# (most of a commit's work is one compiler and one sparse, so one stream
+# would leave a CPU idle): checkpatch, then the selftest suites and the
+# tool in the tree; the kernel's objects in a worktree of its own
+# (build/linux-gate) with copies of the kernels' object directories
+# (build/obj-gate-*), made anew by every run.
 set -uo pipefail
 
 # As make's CHECK (see kmake_objs): sparse, whose command is recorded
@@ -77,9 +83,10 @@ touched_objs() {
 		done
 }
 
-# The object directory of kernel $1 (x86 or arm64)
+# The object directory the gate builds kernel $1's (x86 or arm64)
+# objects in: the kernel's own, or the kernel stream's copy of it
 objdir() {
-	if [ "$1" = arm64 ]; then echo "$BUILD/obj-arm64"; else echo "$obj"; fi
+	if [ "$1" = arm64 ]; then echo "$objarm64"; else echo "$objx86"; fi
 }
 
 # make, W=1 and sparse, of objects $2... of kernel $1 (x86 or arm64).
@@ -236,63 +243,144 @@ build_suites() {
 	done
 }
 
-build_each() {
-	local c subj objs out unbuilt suites
-	for c in $(git -C "$TREE" rev-list --reverse "$BASE_TAG"..HEAD); do
-		subj=$(git -C "$TREE" log -1 --format=%s "$c")
-		goto "$c"
-		# make's commands of earlier commits may not be this one's
-		kbuild_changed "$c" && rm -f "$work"/sparse-*/*
-		objs=$(touched_objs "$c")
-		suites=$(build_suites "$c")
-		if [ -n "$suites" ]; then
-			result FAIL "gate/build/$subj" "selftests do not build:" $suites
-			continue
-		fi
-		if git -C "$TREE" diff-tree --no-commit-id --name-only -r "$c" |
-			grep -q '^samples/bpf/xdp_redirect_cpu'; then
-			# the tool, rebuilt: no warning from clang or gcc
-			rm -f "$TREE"/samples/bpf/xdp_redirect_cpu{,_user.o,.bpf.o,.lbpf.o,.skel.h}
-			out=$(make_rss_tool 2>&1)
-			if [ $? != 0 ] || [ -n "$(printf '%s\n' "$out" | grep -E 'warning:|error:' | unexplained)" ]; then
-				printf '%s\n' "$out" | tail -n 30 >&2
-				result FAIL "gate/build/$subj" "xdp_redirect_cpu: warnings or errors"
-			else
-				result PASS "gate/build/$subj"
-			fi
-			continue
-		fi
-		unbuilt=$(printf '%s\n' "$objs" | awk '$1 == "none" { printf " %s", $2 }')
-		if [ -n "$unbuilt" ]; then
-			result FAIL "gate/build/$subj" "not in the x86_64 or arm64 kernel:$unbuilt"
-			continue
-		fi
-		if [ -z "$objs" ]; then
-			result PASS "gate/build/$subj" "$(nothing_built "$c")"
-			continue
-		fi
-		if ! out=$(make_touched "$objs" "$c" 2>&1); then
+# Is commit $1 one of the tool's (samples/bpf/xdp_redirect_cpu*)?
+tool_commit() {
+	git -C "$TREE" diff-tree --no-commit-id --name-only -r "$1" |
+		grep -q '^samples/bpf/xdp_redirect_cpu'
+}
+
+# The verdicts of the two streams, one line per commit in the series'
+# order: PASS or FAIL, then what the result says; "-" for none.
+
+# Stream 1, in the tree: the selftest suites a commit touches, then, for
+# one of the tool's, the tool (rebuilt: no warning from clang or gcc)
+tools_verdict() {
+	local c=$1 suites out
+	suites=$(build_suites "$c")
+	if [ -n "$suites" ]; then
+		echo "FAIL selftests do not build:" $suites
+	elif tool_commit "$c"; then
+		rm -f "$TREE"/samples/bpf/xdp_redirect_cpu{,_user.o,.bpf.o,.lbpf.o,.skel.h}
+		out=$(make_rss_tool 2>&1)
+		if [ $? != 0 ] || [ -n "$(printf '%s\n' "$out" | grep -E 'warning:|error:' | unexplained)" ]; then
 			printf '%s\n' "$out" | tail -n 30 >&2
-			result FAIL "gate/build/$subj" "does not build"
-			continue
-		fi
-		# Only what the series adds: findings the base has in the same
-		# files (net/core/dev.c has some) are not the commit's.
-		if [ -z "$(printf '%s\n' "$out" | findings | unexplained)" ]; then
-			result PASS "gate/build/$subj"
-			continue
-		fi
-		base_findings "$objs"
-		goto "$c"
-		out=$(comm -23 <(printf '%s\n' "$out" | findings) "$basefind" |
-			unexplained)
-		if [ -z "$out" ]; then
-			result PASS "gate/build/$subj"
+			echo "FAIL xdp_redirect_cpu: warnings or errors"
 		else
-			printf '%s\n' "$out" >&2
-			result FAIL "gate/build/$subj" "W=1/sparse findings"
+			echo PASS
 		fi
+	else
+		echo -
+	fi
+}
+
+# Stream 2, in the gate's worktree: the kernel C files a commit touches
+kernel_verdict() {
+	local c=$1 objs out unbuilt
+	# make's commands of earlier commits may not be this one's
+	kbuild_changed "$c" && rm -f "$work"/sparse-*/*
+	objs=$(touched_objs "$c")
+	unbuilt=$(printf '%s\n' "$objs" | awk '$1 == "none" { printf " %s", $2 }')
+	if [ -n "$unbuilt" ]; then
+		echo "FAIL not in the x86_64 or arm64 kernel:$unbuilt"
+		return
+	fi
+	if [ -z "$objs" ]; then
+		echo "PASS $(nothing_built "$c")"
+		return
+	fi
+	if ! out=$(make_touched "$objs" "$c" 2>&1); then
+		printf '%s\n' "$out" | tail -n 30 >&2
+		echo "FAIL does not build"
+		return
+	fi
+	# Only what the series adds: findings the base has in the same
+	# files (net/core/dev.c has some) are not the commit's.
+	if [ -z "$(printf '%s\n' "$out" | findings | unexplained)" ]; then
+		echo PASS
+		return
+	fi
+	base_findings "$objs"
+	goto "$c"
+	out=$(comm -23 <(printf '%s\n' "$out" | findings) "$basefind" |
+		unexplained)
+	if [ -z "$out" ]; then
+		echo PASS
+	else
+		printf '%s\n' "$out" >&2
+		echo "FAIL W=1/sparse findings"
+	fi
+}
+
+# stream VERDICT OUT: VERDICT of each commit, checked out in turn, to
+# OUT; what it printed on stderr under the commit's subject
+stream() {
+	local c
+	for c in $(git -C "$TREE" rev-list --reverse "$BASE_TAG..$head"); do
+		goto "$c"
+		"$1" "$c" >> "$2" 2> "$2.err"
+		[ -s "$2.err" ] || continue
+		echo "gate/build/$(git -C "$TREE" log -1 --format=%s "$c"):" >&2
+		cat "$2.err" >&2
 	done
+	rm -f "$2.err"
+}
+
+# The kernel stream's worktree and object directories: the tree at the
+# branch, and copies of the kernels' object directories (their links
+# left out) whose recorded commands and dependencies name the worktree;
+# everything in them newer than the worktree's files, as make built it
+# after them.  make builds each object there once (W=1 is not the
+# kernels' own command), then the gate runs its commands.
+kernel_stream_setup() {
+	local k src dst
+	git -C "$TREE" worktree remove --force "$tree2" 2>/dev/null
+	rm -rf "$tree2"
+	git -C "$TREE" worktree prune
+	git -C "$TREE" worktree add -q --detach "$tree2" "$head" || return
+	for k in x86 arm64; do
+		src=$obj dst=$BUILD/obj-gate-x86
+		[ $k = arm64 ] && src=$BUILD/obj-arm64 dst=$BUILD/obj-gate-arm64
+		rm -rf "$dst"
+		[ -d "$src" ] || continue
+		rsync -a --exclude='/vmlinux*' --exclude='/.tmp_vmlinux*' \
+			--exclude=/kselftest --exclude='/arch/*/boot/' \
+			"$src/" "$dst/" || return
+		{ grep -rlF --include='*.cmd' --include='*.d' --include=Makefile \
+			"$TREE/" "$dst" || :; } | xargs -r sed -i "s|$TREE/|$tree2/|g" ||
+			return
+		ln -sfn "$tree2" "$dst/source"
+		find "$dst" -exec touch -h {} + || return
+	done
+}
+
+# The two streams side by side, then a result per commit: the first
+# stream's failure, else the second's, else a pass (the tool's, or the
+# kernel stream's with what it built)
+build_both() {
+	local subj t k n=0
+	(
+		kernel_stream_setup || die "gate: cannot set up $tree2"
+		TREE=$tree2 objx86=$BUILD/obj-gate-x86
+		objarm64=$BUILD/obj-gate-arm64
+		stream kernel_verdict "$work/kernel"
+	) 2> "$work/kernel.log" &
+	{ checkpatch; stream tools_verdict "$work/tools"; } 2> "$work/tools.log"
+	wait $! || die "gate: the kernel stream stopped"
+	git -C "$TREE" rev-list --reverse "$BASE_TAG..$head" > "$work/commits"
+	while read -r c; do
+		n=$((n + 1))
+		subj=$(git -C "$TREE" log -1 --format=%s "$c")
+		t=$(sed -n "${n}p" "$work/tools")
+		k=$(sed -n "${n}p" "$work/kernel")
+		case $t:$k in
+		FAIL*) result FAIL "gate/build/$subj" "${t#FAIL }" ;;
+		*:FAIL*) result FAIL "gate/build/$subj" "${k#FAIL }" ;;
+		PASS*) result PASS "gate/build/$subj" ;;
+		*:PASS*) result PASS "gate/build/$subj" ${k#PASS} ;;
+		*) result FAIL "gate/build/$subj" "no verdict" ;;
+		esac
+	done < "$work/commits"
+	cat "$work/tools.log" "$work/kernel.log" >&2
 }
 
 [ -d "$obj" ] || die "gate: build the $X86_KERNEL kernel first"
@@ -309,5 +397,8 @@ basefind=$work/base-findings based=$work/based
 mkdir -p "$work/sparse-x86" "$work/sparse-arm64"
 : > "$basefind"
 : > "$based"
-checkpatch
-build_each
+: > "$work/tools"
+: > "$work/kernel"
+tree2=$BUILD/linux-gate
+objx86=$obj objarm64=$BUILD/obj-arm64
+build_both
