@@ -15,10 +15,11 @@
 # Needs the x86_64 and arm64 kernels built (build-kernel.sh test, arm64).
 # Two streams walk the commits side by side, each one after the other
 # (most of a commit's work is one compiler and one sparse, so one stream
-# would leave a CPU idle): checkpatch, then the selftest suites and the
-# tool in the tree; the kernel's objects in a worktree of its own
-# (build/linux-gate) with copies of the kernels' object directories
-# (build/obj-gate-*), made anew by every run.
+# would leave a CPU idle): in the tree, checkpatch, then the selftest
+# suites, the tool and the arm64 kernel's objects; the x86_64 kernel's
+# objects in a worktree of the gate's own (build/linux-gate) with a copy
+# of that kernel's object directory (build/obj-gate-x86), both made anew
+# by every run.
 set -uo pipefail
 
 # As make's CHECK (see kmake_objs): sparse, whose command is recorded
@@ -252,8 +253,8 @@ tool_commit() {
 # The verdicts of the two streams, one line per commit in the series'
 # order: PASS or FAIL, then what the result says; "-" for none.
 
-# Stream 1, in the tree: the selftest suites a commit touches, then, for
-# one of the tool's, the tool (rebuilt: no warning from clang or gcc)
+# The selftest suites a commit touches, then, for one of the tool's, the
+# tool (rebuilt: no warning from clang or gcc)
 tools_verdict() {
 	local c=$1 suites out
 	suites=$(build_suites "$c")
@@ -273,19 +274,28 @@ tools_verdict() {
 	fi
 }
 
-# Stream 2, in the gate's worktree: the kernel C files a commit touches
-kernel_verdict() {
-	local c=$1 objs out unbuilt
+# objects_verdict C K: the kernel C files commit C touches that kernel K
+# (x86 or arm64) builds.  The x86 stream also fails a file neither
+# kernel builds, and passes a commit without any.
+objects_verdict() {
+	local c=$1 k=$2 objs out unbuilt
 	# make's commands of earlier commits may not be this one's
 	kbuild_changed "$c" && rm -f "$work"/sparse-*/*
 	objs=$(touched_objs "$c")
-	unbuilt=$(printf '%s\n' "$objs" | awk '$1 == "none" { printf " %s", $2 }')
-	if [ -n "$unbuilt" ]; then
-		echo "FAIL not in the x86_64 or arm64 kernel:$unbuilt"
-		return
+	if [ "$k" = x86 ]; then
+		unbuilt=$(printf '%s\n' "$objs" | awk '$1 == "none" { printf " %s", $2 }')
+		if [ -n "$unbuilt" ]; then
+			echo "FAIL not in the x86_64 or arm64 kernel:$unbuilt"
+			return
+		fi
+		if [ -z "$objs" ]; then
+			echo "PASS $(nothing_built "$c")"
+			return
+		fi
 	fi
+	objs=$(printf '%s\n' "$objs" | awk -v k="$k" '$1 == k')
 	if [ -z "$objs" ]; then
-		echo "PASS $(nothing_built "$c")"
+		echo -
 		return
 	fi
 	if ! out=$(make_touched "$objs" "$c" 2>&1); then
@@ -311,13 +321,38 @@ kernel_verdict() {
 	fi
 }
 
+# merged FIRST SECOND: the first failure of two verdicts, else a pass
+# (with the second's details if only it passed), else "-"
+merged() {
+	case $1:${2:--} in
+	FAIL*) echo "$1" ;;
+	*:FAIL*) echo "$2" ;;
+	PASS*) echo PASS ;;
+	*:PASS*) echo "$2" ;;
+	*) echo - ;;
+	esac
+}
+
+# Stream 1, in the tree: the suites and the tool, and what the arm64
+# kernel builds (mvneta), in its object directory
+tree_verdict() {
+	merged "$(tools_verdict "$1")" "$(objects_verdict "$1" arm64)"
+}
+
+# Stream 2, in the gate's worktree: what the x86_64 kernel builds
+worktree_verdict() {
+	objects_verdict "$1" x86
+}
+
 # stream VERDICT OUT: VERDICT of each commit, checked out in turn, to
-# OUT; what it printed on stderr under the commit's subject
+# OUT, one line a commit (its last); what it printed on stderr under the
+# commit's subject
 stream() {
-	local c
+	local c v
 	for c in $(git -C "$TREE" rev-list --reverse "$BASE_TAG..$head"); do
 		goto "$c"
-		"$1" "$c" >> "$2" 2> "$2.err"
+		v=$("$1" "$c" 2> "$2.err")
+		printf '%s\n' "${v:-FAIL no verdict}" | tail -n 1 >> "$2"
 		[ -s "$2.err" ] || continue
 		echo "gate/build/$(git -C "$TREE" log -1 --format=%s "$c"):" >&2
 		cat "$2.err" >&2
@@ -325,62 +360,68 @@ stream() {
 	rm -f "$2.err"
 }
 
-# The kernel stream's worktree and object directories: the tree at the
-# branch, and copies of the kernels' object directories (their links
-# left out) whose recorded commands and dependencies name the worktree;
-# everything in them newer than the worktree's files, as make built it
+# The second stream's worktree and object directory: the tree at the
+# branch, and a copy of the x86_64 kernel's object directory (its links
+# left out) whose recorded commands and dependencies name the worktree,
+# everything in it newer than the worktree's files, as make built it
 # after them.  make builds each object there once (W=1 is not the
-# kernels' own command), then the gate runs its commands.
-kernel_stream_setup() {
-	local k src dst
+# kernel's own command), then the gate runs its commands.
+worktree_setup() {
 	git -C "$TREE" worktree remove --force "$tree2" 2>/dev/null
-	rm -rf "$tree2"
+	rm -rf "$tree2" "$obj2"
 	git -C "$TREE" worktree prune
 	git -C "$TREE" worktree add -q --detach "$tree2" "$head" || return
-	for k in x86 arm64; do
-		src=$obj dst=$BUILD/obj-gate-x86
-		[ $k = arm64 ] && src=$BUILD/obj-arm64 dst=$BUILD/obj-gate-arm64
-		rm -rf "$dst"
-		[ -d "$src" ] || continue
-		rsync -a --exclude='/vmlinux*' --exclude='/.tmp_vmlinux*' \
-			--exclude=/kselftest --exclude='/arch/*/boot/' \
-			"$src/" "$dst/" || return
-		{ grep -rlF --include='*.cmd' --include='*.d' --include=Makefile \
-			"$TREE/" "$dst" || :; } | xargs -r sed -i "s|$TREE/|$tree2/|g" ||
-			return
-		ln -sfn "$tree2" "$dst/source"
-		find "$dst" -exec touch -h {} + || return
-	done
+	rsync -a --exclude='/vmlinux*' --exclude='/.tmp_vmlinux*' \
+		--exclude=/kselftest --exclude='/arch/*/boot/' \
+		"$obj/" "$obj2/" || return
+	{ grep -rlF --include='*.cmd' --include='*.d' --include=Makefile \
+		"$TREE/" "$obj2" || :; } | xargs -r sed -i "s|$TREE/|$tree2/|g" ||
+		return
+	ln -sfn "$tree2" "$obj2/source"
+	find "$obj2" -exec touch -h {} +
 }
 
-# The two streams side by side, then a result per commit: the first
-# stream's failure, else the second's, else a pass (the tool's, or the
-# kernel stream's with what it built)
+# stream_env DIR: a stream's own records (make's sparse commands, the
+# base's findings) under $work/DIR
+stream_env() {
+	work=$work/$1
+	basefind=$work/base-findings based=$work/based
+	mkdir -p "$work/sparse-x86" "$work/sparse-arm64"
+	: > "$basefind"
+	: > "$based"
+}
+
+# The two streams side by side, then a result per commit in the series'
+# order: the tree's failure, else the worktree's, else a pass (with what
+# the worktree's built, if the tree's stream built nothing)
 build_both() {
-	local subj t k n=0
+	local subj n=0 v d
 	(
-		kernel_stream_setup || die "gate: cannot set up $tree2"
-		TREE=$tree2 objx86=$BUILD/obj-gate-x86
-		objarm64=$BUILD/obj-gate-arm64
-		stream kernel_verdict "$work/kernel"
-	) 2> "$work/kernel.log" &
-	{ checkpatch; stream tools_verdict "$work/tools"; } 2> "$work/tools.log"
-	wait $! || die "gate: the kernel stream stopped"
-	git -C "$TREE" rev-list --reverse "$BASE_TAG..$head" > "$work/commits"
+		stream_env worktree
+		worktree_setup || die "gate: cannot set up $tree2"
+		TREE=$tree2 objx86=$obj2
+		stream worktree_verdict "$verdicts/worktree"
+	) 2> "$verdicts/worktree.log" &
+	(
+		stream_env tree
+		checkpatch
+		stream tree_verdict "$verdicts/tree"
+	) 2> "$verdicts/tree.log" || {
+		kill $! 2>/dev/null
+		die "gate: the tree's stream stopped"
+	}
+	wait $! || die "gate: the worktree's stream stopped"
 	while read -r c; do
 		n=$((n + 1))
 		subj=$(git -C "$TREE" log -1 --format=%s "$c")
-		t=$(sed -n "${n}p" "$work/tools")
-		k=$(sed -n "${n}p" "$work/kernel")
-		case $t:$k in
-		FAIL*) result FAIL "gate/build/$subj" "${t#FAIL }" ;;
-		*:FAIL*) result FAIL "gate/build/$subj" "${k#FAIL }" ;;
-		PASS*) result PASS "gate/build/$subj" ;;
-		*:PASS*) result PASS "gate/build/$subj" ${k#PASS} ;;
+		read -r v d < <(merged "$(sed -n "${n}p" "$verdicts/tree")" \
+			"$(sed -n "${n}p" "$verdicts/worktree")")
+		case $v in
+		PASS | FAIL) result "$v" "gate/build/$subj" ${d:+"$d"} ;;
 		*) result FAIL "gate/build/$subj" "no verdict" ;;
 		esac
-	done < "$work/commits"
-	cat "$work/tools.log" "$work/kernel.log" >&2
+	done < <(git -C "$TREE" rev-list --reverse "$BASE_TAG..$head")
+	cat "$verdicts/tree.log" "$verdicts/worktree.log" >&2
 }
 
 [ -d "$obj" ] || die "gate: build the $X86_KERNEL kernel first"
@@ -393,12 +434,8 @@ work=$(mktemp -d)
 # left the tree at the base, and the next one's tree step failed)
 trap 'git -C "$TREE" checkout -q "$head"; rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM HUP
-basefind=$work/base-findings based=$work/based
-mkdir -p "$work/sparse-x86" "$work/sparse-arm64"
-: > "$basefind"
-: > "$based"
-: > "$work/tools"
-: > "$work/kernel"
-tree2=$BUILD/linux-gate
+verdicts=$work/verdicts
+mkdir -p "$verdicts"
+tree2=$BUILD/linux-gate obj2=$BUILD/obj-gate-x86
 objx86=$obj objarm64=$BUILD/obj-arm64
 build_both
