@@ -321,16 +321,26 @@ arm64_run() {
 		result FAIL "vm/arm64" "no QEMU, arm64 kernel, root or driver suite"
 	fi
 }
-if [ -n "$selftests" ]; then
-	# the arm64 VM takes the first free CPU
-	wait -n $tool_job $ksft_job
-	arm64_run
-	wait $tool_job $ksft_job 2>/dev/null
-	# the tool on Debian's kernel, three vCPUs: short
+# The tool on Debian's kernel, three vCPUs: short
+base_tool_run() {
 	if wait_for "$debian_ready"; then
 		vm_x86 debian base-tool base-tool
 	else
 		result FAIL "vm/base-tool" "no Debian kernel"
+	fi
+}
+if [ -n "$selftests" ]; then
+	# The first free CPU: the arm64 VM, or, if QEMU (built at the lowest
+	# priority) is not there yet, the base-tool VM first
+	wait -n $tool_job $ksft_job
+	if [ -e "$qemu_ready" ]; then
+		arm64_run
+		wait $tool_job $ksft_job 2>/dev/null
+		base_tool_run
+	else
+		base_tool_run
+		arm64_run
+		wait $tool_job $ksft_job 2>/dev/null
 	fi
 else
 	arm64_run
