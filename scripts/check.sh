@@ -298,10 +298,10 @@ fi
 # The series gate, behind the VM runs, at the lowest priority: it takes
 # what they leave idle (their guests' waits, the end, when one VM is
 # left), and no guest slows for it.  It checks out each commit of the
-# tree and of a worktree of its own, and builds in the tree's tools and
-# in copies of the kernels' object directories: no VM reads the tree,
-# and the kernel images it boots are not touched.  Its two streams use
-# both CPUs once the VMs are done.
+# tree and of a worktree of its own, and builds in the tree, in the
+# arm64 kernel's object directory and in a copy of the x86_64 one: no VM
+# reads the tree, and the kernel images it boots are not touched.  Its
+# two streams use both CPUs once the VMs are done.
 series_gate() {
 	renice -n 19 -p $BASHPID >/dev/null
 	step "series gate"

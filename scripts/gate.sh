@@ -85,7 +85,8 @@ touched_objs() {
 }
 
 # The object directory the gate builds kernel $1's (x86 or arm64)
-# objects in: the kernel's own, or the kernel stream's copy of it
+# objects in: the kernel's own, or, in the worktree's stream, the copy
+# of the x86_64 one
 objdir() {
 	if [ "$1" = arm64 ]; then echo "$objarm64"; else echo "$objx86"; fi
 }
